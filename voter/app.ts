@@ -1,0 +1,154 @@
+import type { Server } from '@grpc/grpc-js';
+import { pino, type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from './config.js';
+import { createAdmission } from './dispatch/admission.js';
+import { createVersionPool, type VersionPool } from './dispatch/version-pool.js';
+import { bindServer, createGrpcServer } from './grpc/create-grpc-server.js';
+import { addHealth, addReflection, type Health } from './grpc/standard-services.js';
+import { createVotedHandler } from './grpc/voted-handler.js';
+import { createMetrics, type PoolGaugeSource } from './metrics/create-metrics.js';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
+import { majorityOf } from './vote/decide.js';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly logger?: Logger;
+  /** Node flags for every worker; tests pass `['--import', 'tsx']` to run TypeScript versions. */
+  readonly workerExecArgv?: readonly string[];
+  /** FileDescriptorSets (`buf build` output) of extension services, for reflection. */
+  readonly descriptorSets?: readonly Buffer[];
+}
+
+export interface BoundAddresses {
+  readonly grpc: string;
+  readonly metrics: string;
+}
+
+export interface App {
+  start(): Promise<BoundAddresses>;
+  /** Health NOT_SERVING, refuse new calls, drain, force after the grace period, close the pools. */
+  stop(): Promise<void>;
+  readonly registry: Registry;
+}
+
+/** Wiring only: pools per version, a handler per method, the standard services, metrics. */
+export function createApp(options: AppOptions): App {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const services = [...new Set(config.methods.map(settings => settings.method.service))];
+  const pools = new Map<string, VersionPool[]>();
+  const gaugeSources: PoolGaugeSource[] = [];
+  const metrics = createMetrics(
+    config.methods.map(settings => ({
+      service: settings.method.service,
+      method: settings.method.name,
+      versions: settings.versions.map(version => version.id),
+    })),
+    () => gaugeSources,
+  );
+  const admission = createAdmission(config.maxInFlight);
+  let server: Server | undefined;
+  let health: Health | undefined;
+  let metricsServer: MetricsServer | undefined;
+  let shuttingDown = false;
+
+  const updateHealth = (): void => {
+    if (health === undefined) return;
+    const serving =
+      !shuttingDown &&
+      config.methods.every(settings => {
+        const alive = (pools.get(settings.method.name) ?? []).filter(pool => pool.stats().threads > 0).length;
+        return alive >= majorityOf(settings.versions.length);
+      });
+    health.setAll(serving ? 'SERVING' : 'NOT_SERVING');
+  };
+
+  return {
+    registry: metrics.registry,
+
+    async start() {
+      const grpcServer = createGrpcServer({ maxMessageBytes: config.maxMessageBytes });
+      server = grpcServer;
+      const definitions = new Map<string, Record<string, unknown>>();
+      const implementations = new Map<string, Record<string, unknown>>();
+      for (const settings of config.methods) {
+        const { method } = settings;
+        const methodPools = settings.versions.map(version =>
+          createVersionPool({
+            id: version.id,
+            module: version.module,
+            threads: settings.threads,
+            maxOldGenerationMb: settings.maxOldGenerationMb,
+            execArgv: options.workerExecArgv ?? [],
+            onWorkerLost: () => {
+              metrics.workerLost(method.name, version.id);
+              // piscina replaces the worker right after this event, unless it cannot start at all.
+              setImmediate(updateHealth);
+            },
+            onOrphanError: error => logger.error({ err: error, version: version.id }, 'worker error outside a task'),
+          }),
+        );
+        pools.set(method.name, methodPools);
+        for (const pool of methodPools) {
+          gaugeSources.push({ method: method.name, version: pool.id, stats: () => pool.stats() });
+        }
+        const handler = createVotedHandler({
+          settings,
+          pools: methodPools,
+          admission,
+          metrics,
+          logger,
+          budget: {
+            defaultTimeoutMs: settings.defaultTimeoutMs,
+            maxTimeoutMs: config.maxTimeoutMs,
+            deadlineMarginMs: config.deadlineMarginMs,
+          },
+          isShuttingDown: () => shuttingDown,
+        });
+        const definition = definitions.get(method.service) ?? {};
+        const implementation = implementations.get(method.service) ?? {};
+        definition[method.name] = method.definition;
+        implementation[method.name] = handler;
+        definitions.set(method.service, definition);
+        implementations.set(method.service, implementation);
+      }
+      for (const [service, definition] of definitions) {
+        grpcServer.addService(definition as never, implementations.get(service) as never);
+      }
+      health = addHealth(grpcServer, services);
+      addReflection(grpcServer, services, options.descriptorSets ?? []);
+
+      const grpcAddress = await bindServer(grpcServer, config.listen.host, config.listen.port);
+      metricsServer = await startMetricsServer(metrics.registry, config.metricsListen.host, config.metricsListen.port);
+      updateHealth();
+      logger.info(
+        { grpc: grpcAddress, metrics: metricsServer.address, methods: config.methods.map(s => s.method.name) },
+        'nvote gateway listening',
+      );
+      return { grpc: grpcAddress, metrics: metricsServer.address };
+    },
+
+    async stop() {
+      shuttingDown = true;
+      updateHealth();
+      if (server !== undefined) {
+        const draining = server;
+        await new Promise<void>(resolve => {
+          const force = setTimeout(() => {
+            logger.warn({ graceMs: config.shutdownGraceMs }, 'drain timed out; cancelling in-flight calls');
+            draining.forceShutdown();
+            resolve();
+          }, config.shutdownGraceMs);
+          draining.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+      }
+      await Promise.all([...pools.values()].flat().map(pool => pool.close()));
+      await metricsServer?.close();
+      logger.info('nvote gateway stopped');
+    },
+  };
+}

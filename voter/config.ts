@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import type { AnyVotedMethod, VersionModule } from './methods/voted-method.js';
+import type { Tolerance } from './vote/tolerance.js';
+
+export const DEFAULTS = {
+  listen: '0.0.0.0:50051', // gRPC, host:port (port 0 picks a free port)
+  metricsListen: '0.0.0.0:9464', // Prometheus /metrics over HTTP/1.1
+  maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
+  defaultTimeoutMs: 5_000, // ms, each version's budget when the client sets no deadline
+  maxTimeoutMs: 60_000, // ms, cap on a budget derived from a client deadline
+  deadlineMarginMs: 25, // ms, budgets end this long before the client deadline, so the vote can answer
+  shutdownGraceMs: 5_000, // ms, drain time on SIGTERM before in-flight calls are cancelled
+  maxMessageBytes: 16 * 1024 * 1024, // bytes, largest request or response (1,000,000 doubles is 8 MB)
+  threadsPerVersion: 1, // worker threads in each version's pool
+  maxOldGenerationMb: 256, // MiB, heap limit of each worker
+  logLevel: 'info', // pino level
+} as const;
+
+export const MIN_VERSIONS = 3;
+
+const positiveInt = z.number().int().positive();
+const address = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port');
+const tolerance = z.strictObject({ relative: z.number().min(0).max(1), absolute: z.number().min(0) });
+
+const methodSchema = z.strictObject({
+  versions: z.array(z.string()).optional(),
+  voter: z.string().optional(),
+  tolerance: tolerance.optional(),
+  defaultTimeoutMs: positiveInt.optional(),
+  threads: positiveInt.max(64).optional(),
+  maxOldGenerationMb: positiveInt.min(16).optional(),
+});
+
+const fileSchema = z.strictObject({
+  listen: address.optional(),
+  metricsListen: address.optional(),
+  maxInFlight: positiveInt.optional(),
+  defaultTimeoutMs: positiveInt.optional(),
+  maxTimeoutMs: positiveInt.optional(),
+  deadlineMarginMs: z.number().int().min(0).optional(),
+  shutdownGraceMs: z.number().int().min(0).optional(),
+  maxMessageBytes: positiveInt.optional(),
+  threadsPerVersion: positiveInt.max(64).optional(),
+  maxOldGenerationMb: positiveInt.min(16).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  methods: z.record(z.string(), methodSchema).optional(),
+});
+
+/** The configuration as written in a JSON file; every field is optional. */
+export type ConfigInput = z.input<typeof fileSchema>;
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface MethodSettings {
+  readonly method: AnyVotedMethod;
+  readonly versions: readonly VersionModule[];
+  readonly voter: string;
+  readonly tolerance: Tolerance;
+  readonly defaultTimeoutMs: number;
+  readonly threads: number;
+  readonly maxOldGenerationMb: number;
+}
+
+export interface Config {
+  readonly listen: HostPort;
+  readonly metricsListen: HostPort;
+  readonly maxInFlight: number;
+  readonly maxTimeoutMs: number;
+  readonly deadlineMarginMs: number;
+  readonly shutdownGraceMs: number;
+  readonly maxMessageBytes: number;
+  readonly logLevel: string;
+  readonly methods: readonly MethodSettings[];
+}
+
+/** Every problem found in a configuration, reported together. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map(problem => `  - ${problem}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates a configuration against the methods the gateway serves, reporting every problem at
+ * once, and returns it resolved and frozen.
+ */
+export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]): Config {
+  const parsed = fileSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(issue => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
+    );
+  }
+  const file = parsed.data;
+  const problems: string[] = [];
+  const known = new Map(methods.map(method => [method.name, method]));
+  for (const name of Object.keys(file.methods ?? {})) {
+    if (!known.has(name)) problems.push(`methods.${name}: unknown method (known: ${[...known.keys()].join(', ')})`);
+  }
+  const resolved = methods.map(method => resolveMethod(method, file, problems));
+  const maxTimeoutMs = file.maxTimeoutMs ?? DEFAULTS.maxTimeoutMs;
+  const defaultTimeoutMs = file.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs;
+  if (defaultTimeoutMs > maxTimeoutMs) {
+    problems.push(`defaultTimeoutMs: ${defaultTimeoutMs} exceeds maxTimeoutMs ${maxTimeoutMs}`);
+  }
+  const listen = parseHostPort('listen', file.listen ?? DEFAULTS.listen, problems);
+  const metricsListen = parseHostPort('metricsListen', file.metricsListen ?? DEFAULTS.metricsListen, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return deepFreeze({
+    listen,
+    metricsListen,
+    maxInFlight: file.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxTimeoutMs,
+    deadlineMarginMs: file.deadlineMarginMs ?? DEFAULTS.deadlineMarginMs,
+    shutdownGraceMs: file.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs,
+    maxMessageBytes: file.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+    logLevel: file.logLevel ?? DEFAULTS.logLevel,
+    methods: resolved,
+  });
+}
+
+function resolveMethod(method: AnyVotedMethod, file: z.output<typeof fileSchema>, problems: string[]): MethodSettings {
+  const path = `methods.${method.name}`;
+  const own = file.methods?.[method.name] ?? {};
+  const byId = new Map(method.versions.map(version => [version.id, version]));
+  const ids = own.versions ?? method.versions.map(version => version.id);
+  const versions: VersionModule[] = [];
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const version = byId.get(id);
+    if (version === undefined) problems.push(`${path}.versions: unknown version "${id}" (known: ${[...byId.keys()].join(', ')})`);
+    else if (seen.has(id)) problems.push(`${path}.versions: "${id}" is listed twice`);
+    else versions.push(version);
+    seen.add(id);
+  }
+  if (ids.length < MIN_VERSIONS) {
+    problems.push(`${path}.versions: ${ids.length} configured, at least ${MIN_VERSIONS} are needed to mask a faulty one`);
+  }
+  const voter = own.voter ?? method.defaultVoter;
+  if (!(voter in method.voters)) {
+    problems.push(`${path}.voter: unknown voter "${voter}" (known: ${Object.keys(method.voters).join(', ')})`);
+  }
+  return {
+    method,
+    versions,
+    voter,
+    tolerance: own.tolerance ?? method.defaultTolerance,
+    defaultTimeoutMs: own.defaultTimeoutMs ?? file.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
+    threads: own.threads ?? file.threadsPerVersion ?? DEFAULTS.threadsPerVersion,
+    maxOldGenerationMb: own.maxOldGenerationMb ?? file.maxOldGenerationMb ?? DEFAULTS.maxOldGenerationMb,
+  };
+}
+
+export function parseHostPort(field: string, text: string, problems: string[]): HostPort {
+  const match = /^(\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[4]);
+  if (match === null || port > 65_535) {
+    problems.push(`${field}: "${text}" is not host:port with a port from 0 to 65535`);
+    return { host: '', port: 0 };
+  }
+  return { host: match[2] ?? match[3] ?? '', port };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !(value instanceof URL) && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      // Method definitions belong to their modules; freezing them is not ours to do.
+      if (key !== 'method') deepFreeze(child);
+    }
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,127 @@
+import type { VersionPool } from '../dispatch/version-pool.js';
+import { fanOut, type TaskSettlement } from '../dispatch/fan-out.js';
+import type { Ballot, Settlement, Verdict } from '../vote/ballot.js';
+import { decide, verdictOf, type Decision } from '../vote/decide.js';
+import type { Voter } from '../vote/voter.js';
+
+/** What one version did, for the report, the metrics and the log. */
+export interface VersionRecord {
+  readonly version: string;
+  readonly verdict: Verdict;
+  readonly durationSeconds: number;
+  /** The reason of a domain-error ballot. */
+  readonly domainReason?: string;
+  /** Why a version's task failed or its answer was refused (never sent to clients). */
+  readonly detail?: string;
+}
+
+export interface VoteRecord<TValue> {
+  readonly decision: Decision<TValue>;
+  readonly versions: readonly VersionRecord[];
+}
+
+export interface ConductVoteOptions<TInput, TValue> {
+  readonly pools: readonly VersionPool[];
+  readonly voter: Voter<TInput, TValue>;
+  readonly input: TInput;
+  readonly isValue: (value: unknown) => value is TValue;
+  readonly budgetMs: number;
+  readonly callSignal: AbortSignal;
+  /** Called once, when every version has settled, with the final verdicts (stragglers included). */
+  readonly onFinished: (record: VoteRecord<TValue>) => void;
+}
+
+/**
+ * Runs the versions and resolves as soon as the vote is decided (a strict majority agrees, or
+ * none can). Stragglers keep running to their budget; `onFinished` reports their verdicts.
+ */
+export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, TValue>): Promise<VoteRecord<TValue>> {
+  const { pools, voter, input } = options;
+  const configured = pools.length;
+  const settlements = new Map<string, Settlement<TValue>>();
+  const tasks = new Map<string, TaskSettlement>();
+  const started = performance.now();
+  let decision: Decision<TValue> | undefined;
+  let resolveDecided!: (record: VoteRecord<TValue>) => void;
+  const decided = new Promise<VoteRecord<TValue>>(resolve => {
+    resolveDecided = resolve;
+  });
+
+  const snapshot = (final: boolean): VoteRecord<TValue> => {
+    const at = (performance.now() - started) / 1000;
+    return {
+      decision: decision as Decision<TValue>,
+      versions: pools.map(pool => {
+        const settlement = settlements.get(pool.id);
+        const task = tasks.get(pool.id);
+        const verdict = final || settlement ? verdictOf(settlement, decision as Decision<TValue>, voter) : 'pending';
+        return recordOf(pool.id, verdict, task?.durationSeconds ?? at, settlement, task);
+      }),
+    };
+  };
+
+  const onSettle = (task: TaskSettlement): void => {
+    tasks.set(task.version, task);
+    settlements.set(task.version, toSettlement(task, options));
+    if (decision !== undefined) return;
+    decision = decide([...settlements.values()], configured, voter);
+    if (decision !== undefined) resolveDecided(snapshot(false));
+  };
+
+  void fanOut(pools, input, { budgetMs: options.budgetMs, callSignal: options.callSignal, onSettle }).then(() => {
+    // Every version settled, so the vote was decided at the latest by the last settlement.
+    options.onFinished(snapshot(true));
+  });
+  return decided;
+}
+
+function toSettlement<TInput, TValue>(
+  task: TaskSettlement,
+  options: ConductVoteOptions<TInput, TValue>,
+): Settlement<TValue> {
+  const { outcome, version } = task;
+  if (outcome.kind === 'fault') return { version, status: 'fault', fault: outcome.fault };
+  const ballot = toBallot(outcome.result, options.isValue);
+  if (ballot === undefined) return { version, status: 'fault', fault: 'error' };
+  const valid = ballot.kind === 'domain_error' || options.voter.isAcceptable(ballot.value, options.input);
+  return { version, status: 'ballot', ballot, valid };
+}
+
+const REASON = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** A version's return value as a ballot, or undefined when it is not a well-formed result. */
+function toBallot<TValue>(result: unknown, isValue: (value: unknown) => value is TValue): Ballot<TValue> | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const { kind } = result as { kind?: unknown };
+  if (kind === 'value') {
+    const { value } = result as { value?: unknown };
+    return isValue(value) ? { kind: 'value', value } : undefined;
+  }
+  if (kind === 'domain_error') {
+    const { reason } = result as { reason?: unknown };
+    return typeof reason === 'string' && REASON.test(reason) ? { kind: 'domain_error', reason } : undefined;
+  }
+  return undefined;
+}
+
+function recordOf<TValue>(
+  version: string,
+  verdict: Verdict,
+  durationSeconds: number,
+  settlement: Settlement<TValue> | undefined,
+  task: TaskSettlement | undefined,
+): VersionRecord {
+  const record: { -readonly [K in keyof VersionRecord]: VersionRecord[K] } = { version, verdict, durationSeconds };
+  if (settlement?.status === 'ballot' && settlement.ballot.kind === 'domain_error') {
+    record.domainReason = settlement.ballot.reason;
+  }
+  if (task?.outcome.kind === 'fault') {
+    const { error } = task.outcome;
+    record.detail = error instanceof Error ? error.message : String(error);
+  } else if (settlement?.status === 'fault') {
+    record.detail = 'returned a malformed result';
+  } else if (settlement?.status === 'ballot' && !settlement.valid) {
+    record.detail = 'answer refused by the voter';
+  }
+  return record;
+}

@@ -1,0 +1,33 @@
+/**
+ * The closed set of ways a voted call can fail. `grpc/status.ts` maps each to exactly one gRPC
+ * status; adding a code without a status fails to compile.
+ */
+export const ERROR_CODES = [
+  'DOMAIN_ERROR',
+  'NO_MAJORITY',
+  'QUORUM_LOST',
+  'OVERLOADED',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class NvoteError extends Error {
+  override readonly name = 'NvoteError';
+  readonly code: ErrorCode;
+  /** The ErrorInfo reason sent to the client (for DOMAIN_ERROR, the versions' voted reason). */
+  readonly reason: string;
+
+  constructor(code: ErrorCode, message: string, options: { reason?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.reason = options.reason ?? code;
+  }
+
+  /** Any thrown value as an NvoteError; unknown errors become INTERNAL and keep their cause. */
+  static from(error: unknown): NvoteError {
+    if (error instanceof NvoteError) return error;
+    return new NvoteError('INTERNAL', 'internal error', { cause: error });
+  }
+}

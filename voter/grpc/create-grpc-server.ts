@@ -1,0 +1,36 @@
+import { Server, ServerCredentials, type ServerOptions } from '@grpc/grpc-js';
+
+export interface GrpcServerLimits {
+  readonly maxMessageBytes: number;
+}
+
+/**
+ * A grpc-js server with explicit limits: grpc-js sets no keepalive, no stream limit and an
+ * unlimited send size by default.
+ */
+export function createGrpcServer(limits: GrpcServerLimits): Server {
+  const options: ServerOptions = {
+    'grpc.max_receive_message_length': limits.maxMessageBytes,
+    'grpc.max_send_message_length': limits.maxMessageBytes,
+    // Rapid-reset hygiene: bound concurrent streams per connection.
+    'grpc.max_concurrent_streams': 256,
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 20_000,
+    'grpc.max_connection_idle_ms': 300_000,
+    // Channelz retains per-session state that has leaked under load in grpc-js.
+    'grpc.enable_channelz': 0,
+  };
+  return new Server(options);
+}
+
+/** Binds `host:port` (port 0 picks one) and returns the bound `host:port`. */
+export function bindServer(server: Server, host: string, port: number): Promise<string> {
+  const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Promise((resolve, reject) => {
+    server.bindAsync(target, ServerCredentials.createInsecure(), (error, bound) => {
+      if (error) reject(error);
+      else resolve(host.includes(':') ? `[${host}]:${bound}` : `${host}:${bound}`);
+    });
+  });
+}
+

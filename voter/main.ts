@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * The gateway process: the only file that reads the environment, handles signals and sets the
+ * exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { createApp } from './app.js';
+import { ConfigError, resolveConfig } from './config.js';
+import { builtInMethods } from './methods/built-in.js';
+
+const USAGE = `usage: nvote-gateway [--config FILE] [--listen HOST:PORT] [--metrics-listen HOST:PORT]
+  environment: NVOTE_CONFIG, NVOTE_LISTEN, NVOTE_METRICS_LISTEN (flags win)`;
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        config: { type: 'string' },
+        listen: { type: 'string' },
+        'metrics-listen': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  const configPath = args.config ?? process.env['NVOTE_CONFIG'];
+  let fileConfig: Record<string, unknown> = {};
+  if (configPath !== undefined && configPath !== '') {
+    try {
+      fileConfig = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      console.error(`cannot read configuration ${configPath}: ${(error as Error).message}`);
+      process.exitCode = 2;
+      return;
+    }
+  }
+  const listen = args.listen ?? process.env['NVOTE_LISTEN'];
+  const metricsListen = args['metrics-listen'] ?? process.env['NVOTE_METRICS_LISTEN'];
+  const input = {
+    ...fileConfig,
+    ...(listen ? { listen } : {}),
+    ...(metricsListen ? { metricsListen } : {}),
+  };
+
+  let config;
+  try {
+    config = resolveConfig(input, builtInMethods);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exitCode = 2;
+    return;
+  }
+
+  const logger = pino({ level: config.logLevel });
+  const app = createApp({ config, logger });
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string): void => {
+    if (stopping !== undefined) return;
+    logger.info({ signal }, 'shutting down');
+    stopping = app.stop().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    await app.start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot start');
+    await app.stop().catch(() => undefined);
+    process.exitCode = 1;
+  }
+}
+
+await main();

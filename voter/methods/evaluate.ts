@@ -1,0 +1,27 @@
+import type { EvaluateInput, EvaluateValue } from '../../versions/contract.js';
+import {
+  ComputeServiceService,
+  type EvaluateRequest,
+  type EvaluateResponse,
+} from '../gen/nvote/v1/compute_service.js';
+import { createExactVoter } from '../vote/exact-voter.js';
+import { createToleranceVoter } from '../vote/tolerance-voter.js';
+import { isNumber } from './guards.js';
+import { defineVotedMethod, versionModule } from './voted-method.js';
+
+export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateResponse, EvaluateInput, EvaluateValue>({
+  name: 'Evaluate',
+  service: 'nvote.v1.ComputeService',
+  definition: ComputeServiceService.evaluate,
+  versions: [
+    versionModule('evaluate-recursive-descent', 'evaluate/recursive-descent.js'),
+    versionModule('evaluate-shunting-yard', 'evaluate/shunting-yard.js'),
+    versionModule('evaluate-pratt', 'evaluate/pratt.js'),
+  ],
+  voters: { tolerance: tolerance => createToleranceVoter(tolerance), exact: () => createExactVoter() },
+  defaultVoter: 'tolerance',
+  defaultTolerance: { relative: 1e-9, absolute: 0 },
+  toInput: request => ({ expression: request.expression }),
+  isValue: (value): value is EvaluateValue => isNumber(value) && Number.isFinite(value),
+  toResponse: value => ({ value }),
+});

@@ -1,0 +1,29 @@
+import type { FactorizeInput, FactorizeValue } from '../../versions/contract.js';
+import {
+  ComputeServiceService,
+  type FactorizeRequest,
+  type FactorizeResponse,
+} from '../gen/nvote/v1/compute_service.js';
+import { createExactVoter } from '../vote/exact-voter.js';
+import { isBigIntArray } from './guards.js';
+import { defineVotedMethod, versionModule } from './voted-method.js';
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResponse, FactorizeInput, FactorizeValue>({
+  name: 'Factorize',
+  service: 'nvote.v1.ComputeService',
+  definition: ComputeServiceService.factorize,
+  versions: [
+    versionModule('factorize-trial-division', 'factorize/trial-division.js'),
+    versionModule('factorize-pollard-rho', 'factorize/pollard-rho.js'),
+    versionModule('factorize-ecm', 'factorize/ecm.js'),
+  ],
+  voters: { exact: () => createExactVoter() },
+  defaultVoter: 'exact',
+  defaultTolerance: { relative: 0, absolute: 0 },
+  toInput: request => ({ n: request.n }),
+  isValue: (value): value is FactorizeValue =>
+    isBigIntArray(value) && value.every(item => item >= 0n && item <= UINT64_MAX),
+  toResponse: value => ({ factors: value }),
+});

@@ -1,0 +1,40 @@
+import type { ShortestPathInput, ShortestPathValue } from '../../versions/contract.js';
+import {
+  ComputeServiceService,
+  type ShortestPathRequest,
+  type ShortestPathResponse,
+} from '../gen/nvote/v1/compute_service.js';
+import { createShortestPathVoter } from '../vote/shortest-path-voter.js';
+import { isNumber, isRecord, isUint32Array } from './guards.js';
+import { defineVotedMethod, versionModule } from './voted-method.js';
+
+export const shortestPathMethod = defineVotedMethod<
+  ShortestPathRequest,
+  ShortestPathResponse,
+  ShortestPathInput,
+  ShortestPathValue
+>({
+  name: 'ShortestPath',
+  service: 'nvote.v1.ComputeService',
+  definition: ComputeServiceService.shortestPath,
+  versions: [
+    versionModule('shortest-path-dijkstra', 'shortest-path/dijkstra.js'),
+    versionModule('shortest-path-bellman-ford', 'shortest-path/bellman-ford.js'),
+    versionModule('shortest-path-bidirectional', 'shortest-path/bidirectional.js'),
+  ],
+  voters: { 'shortest-path': tolerance => createShortestPathVoter(tolerance) },
+  defaultVoter: 'shortest-path',
+  defaultTolerance: { relative: 1e-9, absolute: 0 },
+  toInput: request => ({
+    nodeCount: request.nodeCount,
+    edges: request.edges.map(({ from, to, weight }) => ({ from, to, weight })),
+    source: request.source,
+    target: request.target,
+  }),
+  isValue: (value): value is ShortestPathValue =>
+    isRecord(value) &&
+    typeof value['reachable'] === 'boolean' &&
+    isNumber(value['distance']) &&
+    isUint32Array(value['path']),
+  toResponse: value => ({ reachable: value.reachable, distance: value.distance, path: value.path }),
+});

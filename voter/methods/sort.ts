@@ -1,0 +1,27 @@
+import type { SortInput, SortValue } from '../../versions/contract.js';
+import { ComputeServiceService, type SortRequest, type SortResponse } from '../gen/nvote/v1/compute_service.js';
+import { createExactVoter } from '../vote/exact-voter.js';
+import { isBigIntArray } from './guards.js';
+import { defineVotedMethod, versionModule } from './voted-method.js';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+export const sortMethod = defineVotedMethod<SortRequest, SortResponse, SortInput, SortValue>({
+  name: 'Sort',
+  service: 'nvote.v1.ComputeService',
+  definition: ComputeServiceService.sort,
+  versions: [
+    versionModule('sort-merge', 'sort/merge.js'),
+    versionModule('sort-heap', 'sort/heap.js'),
+    versionModule('sort-radix', 'sort/radix.js'),
+    versionModule('sort-typed-array', 'sort/typed-array.js'),
+  ],
+  voters: { exact: () => createExactVoter() },
+  defaultVoter: 'exact',
+  defaultTolerance: { relative: 0, absolute: 0 },
+  toInput: request => ({ values: request.values }),
+  isValue: (value): value is SortValue =>
+    isBigIntArray(value) && value.every(item => item >= INT64_MIN && item <= INT64_MAX),
+  toResponse: value => ({ values: value }),
+});

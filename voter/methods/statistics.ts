@@ -1,0 +1,33 @@
+import type { StatisticsInput, StatisticsValue } from '../../versions/contract.js';
+import {
+  ComputeServiceService,
+  type StatisticsRequest,
+  type StatisticsResponse,
+} from '../gen/nvote/v1/compute_service.js';
+import { createToleranceVoter } from '../vote/tolerance-voter.js';
+import { isNumber, isRecord } from './guards.js';
+import { defineVotedMethod, versionModule } from './voted-method.js';
+
+const FIELDS = ['count', 'mean', 'variance', 'stddev', 'min', 'max', 'median'] as const;
+
+export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsResponse, StatisticsInput, StatisticsValue>({
+  name: 'Statistics',
+  service: 'nvote.v1.ComputeService',
+  definition: ComputeServiceService.statistics,
+  versions: [
+    versionModule('statistics-two-pass', 'statistics/two-pass.js'),
+    versionModule('statistics-welford', 'statistics/welford.js'),
+    versionModule('statistics-compensated', 'statistics/compensated.js'),
+  ],
+  voters: { tolerance: tolerance => createToleranceVoter(tolerance) },
+  defaultVoter: 'tolerance',
+  // Sample variance of equal values can legitimately differ by rounding noise around zero.
+  defaultTolerance: { relative: 1e-9, absolute: 1e-12 },
+  toInput: request => ({ values: request.values }),
+  isValue: (value): value is StatisticsValue =>
+    isRecord(value) &&
+    Object.keys(value).length === FIELDS.length &&
+    FIELDS.every(field => isNumber(value[field]) && Number.isFinite(value[field])) &&
+    Number.isSafeInteger(value['count']),
+  toResponse: value => ({ ...value, count: BigInt(value.count) }),
+});

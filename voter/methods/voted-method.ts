@@ -1,0 +1,53 @@
+import type { MethodDefinition } from '@grpc/grpc-js';
+import type { Tolerance } from '../vote/tolerance.js';
+import type { Voter } from '../vote/voter.js';
+
+/** A version the gateway can run: an id (metric label, report entry) and the module to load. */
+export interface VersionModule {
+  readonly id: string;
+  /** Module whose default export is the version function; compiled `.js` in production. */
+  readonly module: URL;
+}
+
+/**
+ * Everything the gateway needs to serve one voted RPC. Adding an RPC means writing one of
+ * these and its versions; the gateway's core does not change.
+ */
+export interface VotedMethod<TRequest, TResponse, TInput, TValue> {
+  /** The RPC name, as in the proto (`Sort`): configuration key, metric label, report field. */
+  readonly name: string;
+  /** Fully qualified service name (`nvote.v1.ComputeService`). */
+  readonly service: string;
+  readonly definition: MethodDefinition<TRequest, TResponse>;
+  /** Every built-in version; configuration may select a subset (at least three). */
+  readonly versions: readonly VersionModule[];
+  readonly voters: Readonly<Record<string, (tolerance: Tolerance) => Voter<TInput, TValue>>>;
+  readonly defaultVoter: string;
+  readonly defaultTolerance: Tolerance;
+  /** Wire request to the plain data the versions receive. */
+  toInput(request: TRequest): TInput;
+  /** Guards what came back from a worker: anything else is a faulty version, not an answer. */
+  isValue(value: unknown): value is TValue;
+  toResponse(value: TValue): TResponse;
+}
+
+// The gateway handles methods without knowing their types; each method file keeps them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyVotedMethod = VotedMethod<any, any, any, any>;
+
+/** Identity helper that checks a method's types where it is written, then erases them. */
+export function defineVotedMethod<TRequest, TResponse, TInput, TValue>(
+  method: VotedMethod<TRequest, TResponse, TInput, TValue>,
+): AnyVotedMethod {
+  return method;
+}
+
+// Compiled, this file is .js and so are the versions; run from source under tsx (tests), both
+// are .ts, and workers load the .ts file through the same loader.
+const SOURCE_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** Resolves `versions/<path>` (written with `.js`) next to this build of the gateway. */
+export function versionModule(id: string, relativePath: string): VersionModule {
+  const path = relativePath.replace(/\.js$/, SOURCE_EXTENSION);
+  return { id, module: new URL(`../../versions/${path}`, import.meta.url) };
+}

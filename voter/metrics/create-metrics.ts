@@ -1,0 +1,179 @@
+import { status } from '@grpc/grpc-js';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { VERDICTS, type Verdict } from '../vote/ballot.js';
+import { OUTCOMES, type Outcome } from '../vote/outcome.js';
+
+export const LABELS = {
+  grpc: ['grpc_type', 'grpc_service', 'grpc_method'] as const,
+  grpcHandled: ['grpc_type', 'grpc_service', 'grpc_method', 'grpc_code'] as const,
+  vote: ['method', 'outcome'] as const,
+  version: ['method', 'version'] as const,
+  versionResult: ['method', 'version', 'verdict'] as const,
+  rejection: ['reason'] as const,
+};
+
+export type RejectionReason = 'overloaded' | 'shutting_down';
+const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'shutting_down'];
+
+/** The gRPC code names used as `grpc_code` label values, as go-grpc-prometheus spells them. */
+export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(status)
+    .filter(([, value]) => typeof value === 'number')
+    .map(([name, value]) => [value as number, name]),
+);
+
+export interface MethodLabels {
+  readonly service: string;
+  readonly method: string;
+  readonly versions: readonly string[];
+}
+
+export interface PoolGaugeSource {
+  readonly method: string;
+  readonly version: string;
+  stats(): { threads: number; queued: number; utilization: number };
+}
+
+// Seconds; from sub-millisecond cache-warm calls to the longest sensible budget.
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * All instruments on one private registry. Every label set known in advance is zeroed, so
+ * dashboards and alerts see 0 rather than a missing series.
+ */
+export function createMetrics(methods: readonly MethodLabels[], pools: () => readonly PoolGaugeSource[]) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const grpcStarted = new Counter({
+    name: 'grpc_server_started_total',
+    help: 'RPCs started on the server.',
+    labelNames: LABELS.grpc,
+    registers,
+  });
+  const grpcHandled = new Counter({
+    name: 'grpc_server_handled_total',
+    help: 'RPCs completed on the server, regardless of success or failure.',
+    labelNames: LABELS.grpcHandled,
+    registers,
+  });
+  const grpcHandling = new Histogram({
+    name: 'grpc_server_handling_seconds',
+    help: 'Response latency of RPCs handled by the server, until the response is sent.',
+    labelNames: LABELS.grpc,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const votes = new Counter({
+    name: 'nvote_votes_total',
+    help: 'Votes by final outcome, counted when every version has settled.',
+    labelNames: LABELS.vote,
+    registers,
+  });
+  const versionResults = new Counter({
+    name: 'nvote_version_results_total',
+    help: 'Per-version results by verdict against the decision (agree, disagree, domain_error, error, timeout, crash, cancelled).',
+    labelNames: LABELS.versionResult,
+    registers,
+  });
+  const versionDuration = new Histogram({
+    name: 'nvote_version_duration_seconds',
+    help: 'Time from dispatch to settlement of one version task, faults included.',
+    labelNames: LABELS.version,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const workerRestarts = new Counter({
+    name: 'nvote_worker_restarts_total',
+    help: 'Worker threads lost and replaced (crash, out of memory, aborted on timeout or cancel).',
+    labelNames: LABELS.version,
+    registers,
+  });
+  const rejected = new Counter({
+    name: 'nvote_rejected_requests_total',
+    help: 'Voted calls refused before any version ran.',
+    labelNames: LABELS.rejection,
+    registers,
+  });
+  const inFlight = new Gauge({
+    name: 'nvote_inflight_requests',
+    help: 'Voted calls admitted whose versions have not all settled.',
+    registers,
+  });
+  new Gauge({
+    name: 'nvote_pool_threads',
+    help: 'Worker threads alive in each version pool.',
+    labelNames: LABELS.version,
+    registers,
+    collect() {
+      for (const pool of pools()) this.set({ method: pool.method, version: pool.version }, pool.stats().threads);
+    },
+  });
+  new Gauge({
+    name: 'nvote_pool_queued_tasks',
+    help: 'Tasks waiting for a worker in each version pool.',
+    labelNames: LABELS.version,
+    registers,
+    collect() {
+      for (const pool of pools()) this.set({ method: pool.method, version: pool.version }, pool.stats().queued);
+    },
+  });
+  new Gauge({
+    name: 'nvote_pool_utilization_ratio',
+    help: 'Share of time the pool workers spent running tasks (piscina utilization, 0 to 1).',
+    labelNames: LABELS.version,
+    registers,
+    collect() {
+      for (const pool of pools()) {
+        this.set({ method: pool.method, version: pool.version }, pool.stats().utilization);
+      }
+    },
+  });
+
+  for (const { service, method, versions } of methods) {
+    const grpc = { grpc_type: 'unary', grpc_service: service, grpc_method: method };
+    grpcStarted.labels(grpc).inc(0);
+    grpcHandling.zero(grpc);
+    for (const code of Object.values(GRPC_CODE_NAMES)) grpcHandled.labels({ ...grpc, grpc_code: code }).inc(0);
+    for (const outcome of OUTCOMES) votes.labels({ method, outcome }).inc(0);
+    for (const version of versions) {
+      versionDuration.zero({ method, version });
+      workerRestarts.labels({ method, version }).inc(0);
+      for (const verdict of VERDICTS) {
+        if (verdict !== 'pending') versionResults.labels({ method, version, verdict }).inc(0);
+      }
+    }
+  }
+  for (const reason of REJECTION_REASONS) rejected.labels({ reason }).inc(0);
+
+  return {
+    registry,
+    callStarted(service: string, method: string): void {
+      grpcStarted.labels({ grpc_type: 'unary', grpc_service: service, grpc_method: method }).inc();
+    },
+    callHandled(service: string, method: string, code: status, seconds: number): void {
+      const grpc = { grpc_type: 'unary', grpc_service: service, grpc_method: method };
+      grpcHandled.labels({ ...grpc, grpc_code: GRPC_CODE_NAMES[code] ?? 'UNKNOWN' }).inc();
+      grpcHandling.observe(grpc, seconds);
+    },
+    voteFinished(method: string, outcome: Outcome): void {
+      votes.labels({ method, outcome }).inc();
+    },
+    versionSettled(method: string, version: string, verdict: Exclude<Verdict, 'pending'>, seconds: number): void {
+      versionResults.labels({ method, version, verdict }).inc();
+      versionDuration.observe({ method, version }, seconds);
+    },
+    workerLost(method: string, version: string): void {
+      workerRestarts.labels({ method, version }).inc();
+    },
+    rejected(reason: RejectionReason): void {
+      rejected.labels({ reason }).inc();
+    },
+    setInFlight(count: number): void {
+      inFlight.set(count);
+    },
+  };
+}
