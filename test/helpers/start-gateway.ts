@@ -1,0 +1,130 @@
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { pino, type Logger } from 'pino';
+import { createApp } from '../../voter/app.js';
+import { resolveConfig, type ConfigInput } from '../../voter/config.js';
+import { ErrorInfo } from '../../voter/gen/google/rpc/error_details.js';
+import { Status } from '../../voter/gen/google/rpc/status.js';
+import { ComputeServiceClient } from '../../voter/gen/nvote/v1/compute_service.js';
+import { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
+import { builtInMethods } from '../../voter/methods/built-in.js';
+import type { AnyVotedMethod } from '../../voter/methods/voted-method.js';
+
+export interface GatewayOptions {
+  readonly config?: ConfigInput;
+  readonly methods?: readonly AnyVotedMethod[];
+  readonly logger?: Logger;
+  readonly descriptorSets?: readonly Buffer[];
+}
+
+export interface Gateway extends AsyncDisposable {
+  readonly address: string;
+  readonly metricsUrl: string;
+  readonly client: InstanceType<typeof ComputeServiceClient>;
+  metrics(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A real gateway on 127.0.0.1:0 with TypeScript versions loaded through tsx in the workers. */
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const config = resolveConfig(
+    { listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', ...options.config },
+    options.methods ?? builtInMethods,
+  );
+  const app = createApp({
+    config,
+    logger: options.logger ?? pino({ level: 'silent' }),
+    workerExecArgv: ['--import', 'tsx'],
+    descriptorSets: options.descriptorSets ?? [],
+  });
+  const bound = await app.start();
+  const client = new ComputeServiceClient(bound.grpc, credentials.createInsecure());
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    client.close();
+    await app.stop();
+  };
+  return {
+    address: bound.grpc,
+    metricsUrl: `http://${bound.metrics}/metrics`,
+    client,
+    metrics: async () => (await fetch(`http://${bound.metrics}/metrics`)).text(),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+export interface CallResult<TResponse> {
+  readonly response?: TResponse;
+  readonly error?: ServiceError;
+  readonly trailers: Metadata;
+}
+
+type UnaryMethod<TRequest, TResponse> = (
+  request: TRequest,
+  metadata: Metadata,
+  options: { deadline?: number },
+  callback: (error: ServiceError | null, response?: TResponse) => void,
+) => { on(event: 'status', listener: (status: { metadata: Metadata }) => void): unknown };
+
+/** Calls a unary method and resolves with the response or error and the trailers, never rejecting. */
+export function call<TRequest, TResponse>(
+  method: UnaryMethod<TRequest, TResponse>,
+  request: TRequest,
+  options: { deadlineMs?: number; metadata?: Metadata } = {},
+): Promise<CallResult<TResponse>> {
+  return new Promise(resolve => {
+    let outcome: { response?: TResponse; error?: ServiceError } | undefined;
+    let trailers: Metadata | undefined;
+    const settle = (): void => {
+      if (outcome !== undefined && trailers !== undefined) resolve({ ...outcome, trailers });
+    };
+    const callOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
+    const stream = method(request, options.metadata ?? new Metadata(), callOptions, (error, response) => {
+      outcome = error ? { error } : response === undefined ? {} : { response };
+      if (error) trailers ??= error.metadata;
+      settle();
+    });
+    stream.on('status', status => {
+      trailers = status.metadata;
+      settle();
+    });
+  });
+}
+
+export function reportOf(trailers: Metadata): VoteReport {
+  const [bytes] = trailers.get('nvote-report-bin');
+  if (!(bytes instanceof Buffer)) throw new Error('no nvote-report-bin trailer');
+  return VoteReport.decode(bytes);
+}
+
+export function outcomeOf(trailers: Metadata): string | undefined {
+  const [value] = trailers.get('nvote-outcome');
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function errorInfoOf(error: ServiceError): ErrorInfo {
+  const [bytes] = error.metadata.get('grpc-status-details-bin');
+  if (!(bytes instanceof Buffer)) throw new Error('no grpc-status-details-bin');
+  const status = Status.decode(bytes);
+  const detail = status.details.find(any => any.typeUrl === 'type.googleapis.com/google.rpc.ErrorInfo');
+  if (detail === undefined) throw new Error('no ErrorInfo detail');
+  return ErrorInfo.decode(detail.value);
+}
+
+/** The value of one sample in a Prometheus text exposition, or undefined when absent. */
+export function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const open = line.indexOf('{');
+    const close = line.lastIndexOf('}');
+    const labelText = open === -1 ? '' : line.slice(open + 1, close);
+    const found = new Map([...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(m => [m[1], m[2]]));
+    if (wanted.every(([key, value]) => found.get(key) === value) && (open === -1 ? 0 : found.size) === wanted.length) {
+      return Number(line.slice((close === -1 ? line.indexOf(' ') : close + 1)).trim());
+    }
+  }
+  return undefined;
+}
