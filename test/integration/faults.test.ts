@@ -1,6 +1,8 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import type { Metadata} from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Verdict, VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
+import type { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
+import { Verdict } from '../../voter/gen/nvote/v1/vote_report.js';
 import { sortWithFixtures } from '../fixtures/sort-with-fixtures.js';
 import { call, errorInfoOf, outcomeOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 

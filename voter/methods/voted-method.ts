@@ -32,7 +32,6 @@ export interface VotedMethod<TRequest, TResponse, TInput, TValue> {
 }
 
 // The gateway handles methods without knowing their types; each method file keeps them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyVotedMethod = VotedMethod<any, any, any, any>;
 
 /** Identity helper that checks a method's types where it is written, then erases them. */

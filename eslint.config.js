@@ -1,0 +1,67 @@
+// Lint is here for the boundaries that keep versions independent and the voter pure; formatting
+// and style are left to review.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'voter/gen/**', 'coverage/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.base],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'describe', property: 'only', message: 'no focused tests' },
+        { object: 'it', property: 'only', message: 'no focused tests' },
+        { object: 'describe', property: 'skip', message: 'no skipped tests' },
+        { object: 'it', property: 'skip', message: 'no skipped tests' },
+      ],
+    },
+  },
+  {
+    // A version may import only its contract and node: built-ins: anything shared between
+    // versions is a common-mode failure that voting cannot mask.
+    files: ['versions/**/*.ts'],
+    ignores: ['versions/contract.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!node:|\\.\\./contract\\.js$).*',
+              message: 'a version may import only ../contract.js and node: built-ins',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The vote is pure: ballots in, decision out.
+    files: ['voter/vote/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@grpc/|piscina|prom-client|pino|node:)|/(grpc|dispatch|metrics|engine|gen|methods)/',
+              message: 'voter/vote is pure: no I/O, gRPC, pools or metrics',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dispatch layer knows piscina but not gRPC.
+    files: ['voter/dispatch/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^@grpc/|/(grpc|gen)/', message: 'voter/dispatch must not know gRPC' }] },
+      ],
+    },
+  },
+);
