@@ -144,7 +144,8 @@ describe('the vote fails safe without a majority', () => {
     const result = await sort(gw);
     expect(result.error?.code).toBe(status.UNAVAILABLE);
     expect(outcomeOf(result.trailers)).toBe('quorum_lost');
-    expect(reportOf(result.trailers).agreeing).toBe(1);
+    // The two faults may settle first: the vote is lost before the survivor answers.
+    expect(reportOf(result.trailers).agreeing).toBeLessThanOrEqual(1);
   });
 });
 

@@ -5,8 +5,10 @@ import type { Fault } from '../vote/ballot.js';
  * boundary, so a version's own exception arrives as a plain Error; what we can recognise is the
  * pool's: an abort (our timeout or the call's end), a worker exit, a heap limit.
  */
-export function classifyFault(error: unknown, callEnded: boolean): Fault {
-  if (isAbort(error)) return callEnded ? 'cancelled' : 'timeout';
+export function classifyFault(error: unknown, stoppedByUs: boolean): Fault {
+  // A task ended by the call's end or by shutdown was stopped, whatever the pool says.
+  if (stoppedByUs) return 'cancelled';
+  if (isAbort(error)) return 'timeout';
   if (isWorkerDeath(error)) return 'crash';
   return 'error';
 }

@@ -54,7 +54,7 @@ async function runAll(
       try {
         outcome = { kind: 'returned', result: await pool.run(input, signal) };
       } catch (error) {
-        outcome = { kind: 'fault', fault: classifyFault(error, options.callSignal.aborted), error };
+        outcome = { kind: 'fault', fault: classifyFault(error, options.callSignal.aborted || pool.isClosing()), error };
       }
       options.onSettle({ version: pool.id, outcome, durationSeconds: (performance.now() - started) / 1000 });
     }),

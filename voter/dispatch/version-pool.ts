@@ -26,6 +26,8 @@ export interface PoolStats {
 export interface VersionPool {
   readonly id: string;
   run(input: unknown, signal: AbortSignal): Promise<unknown>;
+  /** True once close() began: tasks it ends were stopped by the gateway, not lost to a crash. */
+  isClosing(): boolean;
   stats(): PoolStats;
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
   return {
     id: options.id,
     run: (input, signal) => piscina.run(input, { signal }),
+    isClosing: () => closing,
     stats: () => ({
       threads: piscina.threads.length,
       queued: piscina.queueSize,
