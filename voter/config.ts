@@ -8,7 +8,7 @@ export const DEFAULTS = {
   maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
   defaultTimeoutMs: 5_000, // ms, each version's budget when the client sets no deadline
   maxTimeoutMs: 60_000, // ms, cap on a budget derived from a client deadline
-  deadlineMarginMs: 25, // ms, budgets end this long before the client deadline, so the vote can answer
+  deadlineMarginMs: 50, // ms, budgets end this long before the client deadline, so the vote can answer
   shutdownGraceMs: 5_000, // ms, drain time on SIGTERM before in-flight calls are cancelled
   maxMessageBytes: 16 * 1024 * 1024, // bytes, largest request or response (1,000,000 doubles is 8 MB)
   threadsPerVersion: 1, // worker threads in each version's pool

@@ -18,7 +18,8 @@ afterEach(async () => {
 async function gatewayWith(versions: string[], extra: Record<string, unknown> = {}): Promise<Gateway> {
   gateway = await startGateway({
     methods: [sortWithFixtures],
-    config: { defaultTimeoutMs: 2_000, methods: { Sort: { versions, ...extra } } },
+    // A wide margin: on a loaded CI machine the event loop can lag by tens of milliseconds.
+    config: { defaultTimeoutMs: 2_000, deadlineMarginMs: 250, methods: { Sort: { versions, ...extra } } },
   });
   return gateway;
 }
@@ -88,7 +89,7 @@ describe('a faulty minority is masked', () => {
   });
 
   it('answers before the budget when one version hangs, then times the hung one out', async () => {
-    const gw = await gatewayWith(['sort-merge', 'sort-heap', 'fixture-hangs'], { defaultTimeoutMs: 1_000 });
+    const gw = await gatewayWith(['sort-merge', 'sort-heap', 'fixture-hangs'], { defaultTimeoutMs: 3_000 });
     const result = await sort(gw);
     expect(result.response?.values).toEqual(SORTED);
     expect(verdictOf(reportOf(result.trailers), 'fixture-hangs')).toBe(Verdict.VERDICT_PENDING);
@@ -127,10 +128,10 @@ describe('the vote fails safe without a majority', () => {
   it('returns UNAVAILABLE with QUORUM_LOST before the client deadline when two of three hang', async () => {
     gateway = await startGateway({
       methods: [sortWithFixtures],
-      config: { methods: { Sort: { versions: ['sort-merge', 'fixture-hangs', 'fixture-hangs-again'] } } },
+      config: { deadlineMarginMs: 250, methods: { Sort: { versions: ['sort-merge', 'fixture-hangs', 'fixture-hangs-again'] } } },
     });
     const gw = gateway;
-    const result = await sort(gw, { deadlineMs: 1_500 });
+    const result = await sort(gw, { deadlineMs: 2_000 });
 
     expect(result.error?.code).toBe(status.UNAVAILABLE);
     expect(errorInfoOf(result.error!)).toMatchObject({ reason: 'QUORUM_LOST', domain: 'nvote' });
@@ -184,7 +185,7 @@ describe('the gateway protects itself', () => {
 
   it('answers QUORUM_LOST rather than DEADLINE_EXCEEDED when the deadline leaves too little time', async () => {
     const gw = await gatewayWith(['fixture-hangs', 'sort-merge', 'fixture-throws'], { defaultTimeoutMs: 20_000 });
-    const result = await sort(gw, { deadlineMs: 400 });
+    const result = await sort(gw, { deadlineMs: 1_000 });
     expect(result.error?.code).toBe(status.UNAVAILABLE);
     expect(outcomeOf(result.trailers)).toBe('quorum_lost');
   });
