@@ -47,14 +47,14 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
     resolveDecided = resolve;
   });
 
-  const snapshot = (final: boolean): VoteRecord<TValue> => {
+  const snapshot = (): VoteRecord<TValue> => {
     const at = (performance.now() - started) / 1000;
     return {
       decision: decision as Decision<TValue>,
       versions: pools.map(pool => {
         const settlement = settlements.get(pool.id);
         const task = tasks.get(pool.id);
-        const verdict = final || settlement ? verdictOf(settlement, decision as Decision<TValue>, voter) : 'pending';
+        const verdict = verdictOf(settlement, decision as Decision<TValue>, voter);
         return recordOf(pool.id, verdict, task?.durationSeconds ?? at, settlement, task);
       }),
     };
@@ -65,12 +65,12 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
     settlements.set(task.version, toSettlement(task, options));
     if (decision !== undefined) return;
     decision = decide([...settlements.values()], configured, voter);
-    if (decision !== undefined) resolveDecided(snapshot(false));
+    if (decision !== undefined) resolveDecided(snapshot());
   };
 
   void fanOut(pools, input, { budgetMs: options.budgetMs, callSignal: options.callSignal, onSettle }).then(() => {
     // Every version settled, so the vote was decided at the latest by the last settlement.
-    options.onFinished(snapshot(true));
+    options.onFinished(snapshot());
   });
   return decided;
 }
