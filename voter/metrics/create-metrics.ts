@@ -103,35 +103,24 @@ export function createMetrics(methods: readonly MethodLabels[], pools: () => rea
     help: 'Voted calls admitted whose versions have not all settled.',
     registers,
   });
-  new Gauge({
-    name: 'nvote_pool_threads',
-    help: 'Worker threads alive in each version pool.',
-    labelNames: LABELS.version,
-    registers,
-    collect() {
-      for (const pool of pools()) this.set({ method: pool.method, version: pool.version }, pool.stats().threads);
-    },
-  });
-  new Gauge({
-    name: 'nvote_pool_queued_tasks',
-    help: 'Tasks waiting for a worker in each version pool.',
-    labelNames: LABELS.version,
-    registers,
-    collect() {
-      for (const pool of pools()) this.set({ method: pool.method, version: pool.version }, pool.stats().queued);
-    },
-  });
-  new Gauge({
-    name: 'nvote_pool_utilization_ratio',
-    help: 'Share of time the pool workers spent running tasks (piscina utilization, 0 to 1).',
-    labelNames: LABELS.version,
-    registers,
-    collect() {
-      for (const pool of pools()) {
-        this.set({ method: pool.method, version: pool.version }, pool.stats().utilization);
-      }
-    },
-  });
+  // Point-in-time pool state is read at scrape time, never pushed from a timer.
+  const poolGauge = (name: string, help: string, read: (stats: ReturnType<PoolGaugeSource['stats']>) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: LABELS.version,
+      registers,
+      collect() {
+        for (const pool of pools()) this.set({ method: pool.method, version: pool.version }, read(pool.stats()));
+      },
+    });
+  poolGauge('nvote_pool_threads', 'Worker threads alive in each version pool.', stats => stats.threads);
+  poolGauge('nvote_pool_queued_tasks', 'Tasks waiting for a worker in each version pool.', stats => stats.queued);
+  poolGauge(
+    'nvote_pool_utilization_ratio',
+    'Share of time the pool workers spent running tasks (piscina utilization, 0 to 1).',
+    stats => stats.utilization,
+  );
 
   for (const { service, method, versions } of methods) {
     const grpc = { grpc_type: 'unary', grpc_service: service, grpc_method: method };
