@@ -4,12 +4,25 @@ import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { createAdmission } from './dispatch/admission.js';
 import { createVersionPool, type VersionPool } from './dispatch/version-pool.js';
+import { createFaultRegistry } from './faults/fault-registry.js';
+import type { FaultInjection } from './grpc/call-faults.js';
+import { addFaultInjectionService, FAULT_INJECTION_SERVICE } from './grpc/fault-injection-service.js';
 import { bindServer, createGrpcServer } from './grpc/create-grpc-server.js';
 import { addHealth, addReflection, type Health } from './grpc/standard-services.js';
 import { createVotedHandler } from './grpc/voted-handler.js';
 import { createMetrics, type PoolGaugeSource } from './metrics/create-metrics.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 import { majorityOf } from './vote/decide.js';
+
+function faultInjectionOf(config: Config): FaultInjection | undefined {
+  const settings = config.faultInjection;
+  if (!settings.enabled) return undefined;
+  return {
+    registry: createFaultRegistry({ maxActiveFaults: settings.maxActiveFaults }),
+    catalogue: new Map(config.methods.map(method => [method.method.name, method.versions.map(version => version.id)])),
+    token: settings.token,
+  };
+}
 
 export interface AppOptions {
   readonly config: Config;
@@ -39,6 +52,7 @@ export function createApp(options: AppOptions): App {
   const services = [...new Set(config.methods.map(settings => settings.method.service))];
   const pools = new Map<string, VersionPool[]>();
   const gaugeSources: PoolGaugeSource[] = [];
+  const faultInjection = faultInjectionOf(config);
   const metrics = createMetrics(
     config.methods.map(settings => ({
       service: settings.method.service,
@@ -46,6 +60,9 @@ export function createApp(options: AppOptions): App {
       versions: settings.versions.map(version => version.id),
     })),
     () => gaugeSources,
+    faultInjection === undefined
+      ? undefined
+      : { activeFaults: () => faultInjection.registry.list().length + faultInjection.registry.requestScopedInFlight() },
   );
   const admission = createAdmission(config.maxInFlight);
   let server: Server | undefined;
@@ -105,6 +122,7 @@ export function createApp(options: AppOptions): App {
             deadlineMarginMs: config.deadlineMarginMs,
           },
           isShuttingDown: () => shuttingDown,
+          ...(faultInjection === undefined ? {} : { faultInjection }),
         });
         const definition = definitions.get(method.service) ?? {};
         const implementation = implementations.get(method.service) ?? {};
@@ -117,7 +135,13 @@ export function createApp(options: AppOptions): App {
         grpcServer.addService(definition as never, implementations.get(service) as never);
       }
       health = addHealth(grpcServer, services);
-      addReflection(grpcServer, services, options.descriptorSets ?? []);
+      // Never advertised, nor even served, unless enabled.
+      if (faultInjection !== undefined) {
+        addFaultInjectionService(grpcServer, faultInjection, logger);
+        logger.warn({ tokenRequired: faultInjection.token !== undefined }, 'fault injection is enabled');
+      }
+      const listed = faultInjection === undefined ? services : [...services, FAULT_INJECTION_SERVICE];
+      addReflection(grpcServer, listed, options.descriptorSets ?? []);
 
       const grpcAddress = await bindServer(grpcServer, config.listen.host, config.listen.port);
       metricsServer = await startMetricsServer(metrics.registry, config.metricsListen.host, config.metricsListen.port);

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   threadsPerVersion: 1, // worker threads in each version's pool
   maxOldGenerationMb: 256, // MiB, heap limit of each worker
   logLevel: 'info', // pino level
+  maxActiveFaults: 64, // fault injection: faults active at once, per-call ones in flight included
 } as const;
 
 export const MIN_VERSIONS = 3;
@@ -31,6 +32,13 @@ const methodSchema = z.strictObject({
   maxOldGenerationMb: positiveInt.min(16).optional(),
 });
 
+const faultInjectionSchema = z.strictObject({
+  enabled: z.boolean(),
+  // Better passed as NVOTE_FAULT_INJECTION_TOKEN than written in a file.
+  token: z.string().min(16, 'must be at least 16 characters').optional(),
+  maxActiveFaults: positiveInt.max(10_000).optional(),
+});
+
 const fileSchema = z.strictObject({
   listen: address.optional(),
   metricsListen: address.optional(),
@@ -44,6 +52,7 @@ const fileSchema = z.strictObject({
   maxOldGenerationMb: positiveInt.min(16).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   methods: z.record(z.string(), methodSchema).optional(),
+  faultInjection: faultInjectionSchema.optional(),
 });
 
 /** The configuration as written in a JSON file; every field is optional. */
@@ -64,6 +73,14 @@ export interface MethodSettings {
   readonly maxOldGenerationMb: number;
 }
 
+/** Off unless enabled; see the FaultInjectionService proto for what it allows. */
+export interface FaultInjectionSettings {
+  readonly enabled: boolean;
+  /** Bearer token required on the admin service and on per-call fault metadata, when set. */
+  readonly token: string | undefined;
+  readonly maxActiveFaults: number;
+}
+
 export interface Config {
   readonly listen: HostPort;
   readonly metricsListen: HostPort;
@@ -74,6 +91,7 @@ export interface Config {
   readonly maxMessageBytes: number;
   readonly logLevel: string;
   readonly methods: readonly MethodSettings[];
+  readonly faultInjection: FaultInjectionSettings;
 }
 
 /** Every problem found in a configuration, reported together. */
@@ -111,6 +129,16 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
   }
   const listen = parseHostPort('listen', file.listen ?? DEFAULTS.listen, problems);
   const metricsListen = parseHostPort('metricsListen', file.metricsListen ?? DEFAULTS.metricsListen, problems);
+  const faultInjection = {
+    enabled: file.faultInjection?.enabled ?? false,
+    token: file.faultInjection?.token,
+    maxActiveFaults: file.faultInjection?.maxActiveFaults ?? DEFAULTS.maxActiveFaults,
+  };
+  if (faultInjection.enabled && faultInjection.token === undefined && !isLoopback(listen.host)) {
+    problems.push(
+      `faultInjection.token: required when fault injection is enabled on a non-loopback address (${listen.host}); set NVOTE_FAULT_INJECTION_TOKEN`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({
@@ -123,6 +151,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     maxMessageBytes: file.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
     logLevel: file.logLevel ?? DEFAULTS.logLevel,
     methods: resolved,
+    faultInjection,
   });
 }
 
@@ -166,6 +195,11 @@ export function parseHostPort(field: string, text: string, problems: string[]): 
     return { host: '', port: 0 };
   }
   return { host: match[2] ?? match[3] ?? '', port };
+}
+
+/** Only these hosts keep the fault-injection surface off the network without a token. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,5 @@
 /**
- * The closed set of ways a voted call can fail. `grpc/status.ts` maps each to exactly one gRPC
+ * The closed set of ways a call can fail. `grpc/status.ts` maps each to exactly one gRPC
  * status; adding a code without a status fails to compile.
  */
 export const ERROR_CODES = [
@@ -8,6 +8,10 @@ export const ERROR_CODES = [
   'QUORUM_LOST',
   'OVERLOADED',
   'SHUTTING_DOWN',
+  'INVALID_FAULT',
+  'FAULT_LIMIT',
+  'FAULT_NOT_FOUND',
+  'UNAUTHENTICATED',
   'INTERNAL',
 ] as const;
 

@@ -10,8 +10,10 @@ import { createApp } from './app.js';
 import { ConfigError, resolveConfig } from './config.js';
 import { builtInMethods } from './methods/built-in.js';
 
-const USAGE = `usage: nvote-gateway [--config FILE] [--listen HOST:PORT] [--metrics-listen HOST:PORT]
-  environment: NVOTE_CONFIG, NVOTE_LISTEN, NVOTE_METRICS_LISTEN (flags win)`;
+const USAGE = `usage: nvote-gateway [--config FILE] [--listen HOST:PORT] [--metrics-listen HOST:PORT] [--fault-injection]
+  --fault-injection  serve nvote.v1.FaultInjectionService and honour x-nvote-fault metadata
+                     (a token is required off loopback: NVOTE_FAULT_INJECTION_TOKEN)
+  environment: NVOTE_CONFIG, NVOTE_LISTEN, NVOTE_METRICS_LISTEN, NVOTE_FAULT_INJECTION_TOKEN (flags win)`;
 
 async function main(): Promise<void> {
   let args;
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
         config: { type: 'string' },
         listen: { type: 'string' },
         'metrics-listen': { type: 'string' },
+        'fault-injection': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     ...fileConfig,
     ...(listen ? { listen } : {}),
     ...(metricsListen ? { metricsListen } : {}),
+    ...faultInjectionInput(fileConfig['faultInjection'], args['fault-injection'], process.env['NVOTE_FAULT_INJECTION_TOKEN']),
   };
 
   let config;
@@ -89,6 +93,23 @@ async function main(): Promise<void> {
     await app.stop().catch(() => undefined);
     process.exitCode = 1;
   }
+}
+
+/** The flag enables fault injection and the token comes from the environment; the file may set both. */
+function faultInjectionInput(
+  fromFile: unknown,
+  flag: boolean | undefined,
+  token: string | undefined,
+): { faultInjection?: unknown } {
+  if (flag !== true && (token === undefined || token === '')) return {};
+  const base = typeof fromFile === 'object' && fromFile !== null ? fromFile : { enabled: false };
+  return {
+    faultInjection: {
+      ...base,
+      ...(flag === true ? { enabled: true } : {}),
+      ...(token !== undefined && token !== '' ? { token } : {}),
+    },
+  };
 }
 
 await main();

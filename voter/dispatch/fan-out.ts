@@ -1,6 +1,7 @@
 import type { Fault } from '../vote/ballot.js';
 import { classifyFault } from './classify-fault.js';
 import type { VersionPool } from './version-pool.js';
+import type { VersionTask } from './version-task.js';
 
 export type TaskOutcome =
   | { readonly kind: 'returned'; readonly result: unknown }
@@ -10,6 +11,15 @@ export interface TaskSettlement {
   readonly version: string;
   readonly outcome: TaskOutcome;
   readonly durationSeconds: number;
+  /** What the worker really returned, when a result fault then changed it. */
+  readonly original?: unknown;
+}
+
+/** One version's share of a call: its pool, its task, and an optional fault on its result. */
+export interface Job {
+  readonly pool: VersionPool;
+  readonly task: VersionTask;
+  readonly corruptResult?: (result: unknown) => unknown;
 }
 
 export interface FanOutOptions {
@@ -21,10 +31,10 @@ export interface FanOutOptions {
 }
 
 /**
- * Runs one input on every pool at once. Never rejects: every version's fate, including a
+ * Runs every version's task at once. Never rejects: every version's fate, including a
  * fault, is reported through `onSettle`; the promise resolves when all have settled.
  */
-export async function fanOut(pools: readonly VersionPool[], input: unknown, options: FanOutOptions): Promise<void> {
+export async function fanOut(jobs: readonly Job[], options: FanOutOptions): Promise<void> {
   // One controller and one timer per call, cleared on settlement: AbortSignal.timeout/any would
   // keep a timer alive per request for the whole budget.
   const controller = new AbortController();
@@ -34,29 +44,35 @@ export async function fanOut(pools: readonly VersionPool[], input: unknown, opti
   options.callSignal.addEventListener('abort', stop, { once: true });
   if (options.callSignal.aborted) stop();
   try {
-    await runAll(pools, input, signal, options);
+    await runAll(jobs, signal, options);
   } finally {
     clearTimeout(timer);
     options.callSignal.removeEventListener('abort', stop);
   }
 }
 
-async function runAll(
-  pools: readonly VersionPool[],
-  input: unknown,
-  signal: AbortSignal,
-  options: FanOutOptions,
-): Promise<void> {
+async function runAll(jobs: readonly Job[], signal: AbortSignal, options: FanOutOptions): Promise<void> {
   await Promise.all(
-    pools.map(async pool => {
+    jobs.map(async ({ pool, task, corruptResult }) => {
       const started = performance.now();
-      let outcome: TaskOutcome;
+      let returned: unknown;
       try {
-        outcome = { kind: 'returned', result: await pool.run(input, signal) };
+        returned = await pool.run(task, signal);
       } catch (error) {
-        outcome = { kind: 'fault', fault: classifyFault(error, options.callSignal.aborted || pool.isClosing()), error };
+        const fault = classifyFault(error, options.callSignal.aborted || pool.isClosing());
+        options.onSettle({ version: pool.id, outcome: { kind: 'fault', fault, error }, durationSeconds: seconds(started) });
+        return;
       }
-      options.onSettle({ version: pool.id, outcome, durationSeconds: (performance.now() - started) / 1000 });
+      if (corruptResult === undefined) {
+        options.onSettle({ version: pool.id, outcome: { kind: 'returned', result: returned }, durationSeconds: seconds(started) });
+        return;
+      }
+      const outcome: TaskOutcome = { kind: 'returned', result: corruptResult(returned) };
+      options.onSettle({ version: pool.id, outcome, durationSeconds: seconds(started), original: returned });
     }),
   );
+}
+
+function seconds(started: number): number {
+  return (performance.now() - started) / 1000;
 }

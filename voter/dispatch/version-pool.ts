@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import type { VersionTask, VersionWorkerData } from './version-task.js';
 
 export interface VersionPoolOptions {
   /** Version id: the label in metrics, reports and logs. */
@@ -25,17 +26,22 @@ export interface PoolStats {
 /** One fault-containment region: a fixed-size piscina pool that runs one version. */
 export interface VersionPool {
   readonly id: string;
-  run(input: unknown, signal: AbortSignal): Promise<unknown>;
+  run(task: VersionTask, signal: AbortSignal): Promise<unknown>;
   /** True once close() began: tasks it ends were stopped by the gateway, not lost to a crash. */
   isClosing(): boolean;
   stats(): PoolStats;
   close(): Promise<void>;
 }
 
+// Run from source (tests under tsx) the worker entry is .ts, compiled it is .js.
+const VERSION_WORKER = new URL(`./version-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
 export function createVersionPool(options: VersionPoolOptions): VersionPool {
   let closing = false;
+  const workerData: VersionWorkerData = { versionModule: options.module.href };
   const piscina = new Piscina({
-    filename: options.module.href,
+    filename: VERSION_WORKER.href,
+    workerData,
     minThreads: options.threads,
     maxThreads: options.threads,
     // A fixed pool: respawning idle workers would put thread start-up on the hot path.
@@ -52,7 +58,7 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
 
   return {
     id: options.id,
-    run: (input, signal) => piscina.run(input, { signal }),
+    run: (task, signal) => piscina.run(task, { signal }),
     isClosing: () => closing,
     stats: () => ({
       threads: piscina.threads.length,

@@ -1,7 +1,9 @@
 import type { VersionPool } from '../dispatch/version-pool.js';
-import { fanOut, type TaskSettlement } from '../dispatch/fan-out.js';
+import { fanOut, type Job, type TaskSettlement } from '../dispatch/fan-out.js';
+import type { WorkerFault } from '../dispatch/version-task.js';
+import { RESULT_FAULT_KINDS, type FaultKind, type Injection } from '../faults/fault-spec.js';
 import type { Ballot, Settlement, Verdict } from '../vote/ballot.js';
-import { decide, verdictOf, type Decision } from '../vote/decide.js';
+import { ballotsAgree, decide, verdictOf, type Decision } from '../vote/decide.js';
 import type { Voter } from '../vote/voter.js';
 
 /** What one version did, for the report, the metrics and the log. */
@@ -13,11 +15,21 @@ export interface VersionRecord {
   readonly domainReason?: string;
   /** Why a version's task failed or its answer was refused (never sent to clients). */
   readonly detail?: string;
+  /** The fault injected into this version for this call, if any. */
+  readonly injectedFault?: FaultKind;
 }
+
+/**
+ * What became of a call's injected faults: `masked` (the right answer went out), `detected`
+ * (an explicit error went out) or `escaped` (a corrupted answer won the vote and went out).
+ */
+export type FaultEffect = 'masked' | 'detected' | 'escaped';
 
 export interface VoteRecord<TValue> {
   readonly decision: Decision<TValue>;
   readonly versions: readonly VersionRecord[];
+  /** Set only for calls with injected faults. */
+  readonly faultEffect?: FaultEffect;
 }
 
 export interface ConductVoteOptions<TInput, TValue> {
@@ -27,6 +39,10 @@ export interface ConductVoteOptions<TInput, TValue> {
   readonly isValue: (value: unknown) => value is TValue;
   readonly budgetMs: number;
   readonly callSignal: AbortSignal;
+  /** Faults to inject into this call, by version id (fault injection only). */
+  readonly injections?: ReadonlyMap<string, Injection>;
+  /** Applies a result fault (wrong value, bit flip, common mode) to what a version returned. */
+  readonly corrupt?: (injection: Injection, result: unknown) => unknown;
   /** Called once, when every version has settled, with the final verdicts (stragglers included). */
   readonly onFinished: (record: VoteRecord<TValue>) => void;
 }
@@ -36,7 +52,8 @@ export interface ConductVoteOptions<TInput, TValue> {
  * none can). Stragglers keep running to their budget; `onFinished` reports their verdicts.
  */
 export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, TValue>): Promise<VoteRecord<TValue>> {
-  const { pools, voter, input } = options;
+  const { pools, voter } = options;
+  const injections = options.injections ?? new Map<string, Injection>();
   const configured = pools.length;
   const settlements = new Map<string, Settlement<TValue>>();
   const tasks = new Map<string, TaskSettlement>();
@@ -49,15 +66,16 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
 
   const snapshot = (): VoteRecord<TValue> => {
     const at = (performance.now() - started) / 1000;
-    return {
+    const record: VoteRecord<TValue> = {
       decision: decision as Decision<TValue>,
       versions: pools.map(pool => {
         const settlement = settlements.get(pool.id);
         const task = tasks.get(pool.id);
         const verdict = verdictOf(settlement, decision as Decision<TValue>, voter);
-        return recordOf(pool.id, verdict, task?.durationSeconds ?? at, settlement, task);
+        return recordOf(pool.id, verdict, task?.durationSeconds ?? at, settlement, task, injections.get(pool.id));
       }),
     };
+    return injections.size === 0 ? record : { ...record, faultEffect: faultEffectOf(record, tasks, options) };
   };
 
   const onSettle = (task: TaskSettlement): void => {
@@ -68,11 +86,54 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
     if (decision !== undefined) resolveDecided(snapshot());
   };
 
-  void fanOut(pools, input, { budgetMs: options.budgetMs, callSignal: options.callSignal, onSettle }).then(() => {
+  const jobs = pools.map(pool => jobOf(pool, injections.get(pool.id), options));
+  void fanOut(jobs, { budgetMs: options.budgetMs, callSignal: options.callSignal, onSettle }).then(() => {
     // Every version settled, so the vote was decided at the latest by the last settlement.
     options.onFinished(snapshot());
   });
   return decided;
+}
+
+function jobOf<TInput, TValue>(
+  pool: VersionPool,
+  injection: Injection | undefined,
+  options: ConductVoteOptions<TInput, TValue>,
+): Job {
+  if (injection === undefined) return { pool, task: { input: options.input } };
+  if (RESULT_FAULT_KINDS.has(injection.kind)) {
+    const { corrupt } = options;
+    if (corrupt === undefined) throw new Error(`no way to apply a ${injection.kind} fault`);
+    return { pool, task: { input: options.input }, corruptResult: result => corrupt(injection, result) };
+  }
+  return { pool, task: { input: options.input, fault: workerFaultOf(injection) } };
+}
+
+function workerFaultOf(injection: Injection): WorkerFault {
+  if (injection.kind === 'delay') return { kind: 'delay', delayMs: injection.delayMs };
+  if (injection.kind === 'crash' || injection.kind === 'exception' || injection.kind === 'hang' || injection.kind === 'oom') {
+    return { kind: injection.kind };
+  }
+  throw new Error(`${injection.kind} is not a fault a worker suffers`);
+}
+
+/**
+ * Exact for injected result faults: the answer escaped when a version whose result was
+ * corrupted agreed with it, and what that version really computed does not.
+ */
+function faultEffectOf<TInput, TValue>(
+  record: VoteRecord<TValue>,
+  tasks: ReadonlyMap<string, TaskSettlement>,
+  options: ConductVoteOptions<TInput, TValue>,
+): FaultEffect {
+  const { decision } = record;
+  if (!('answer' in decision)) return 'detected';
+  for (const version of record.versions) {
+    const task = tasks.get(version.version);
+    if (version.verdict !== 'agree' || task === undefined || !('original' in task)) continue;
+    const original = toBallot(task.original, options.isValue);
+    if (original === undefined || !ballotsAgree(original, decision.answer, options.voter)) return 'escaped';
+  }
+  return 'masked';
 }
 
 function toSettlement<TInput, TValue>(
@@ -110,8 +171,10 @@ function recordOf<TValue>(
   durationSeconds: number,
   settlement: Settlement<TValue> | undefined,
   task: TaskSettlement | undefined,
+  injection: Injection | undefined,
 ): VersionRecord {
   const record: { -readonly [K in keyof VersionRecord]: VersionRecord[K] } = { version, verdict, durationSeconds };
+  if (injection !== undefined) record.injectedFault = injection.kind;
   if (settlement?.status === 'ballot' && settlement.ballot.kind === 'domain_error') {
     record.domainReason = settlement.ballot.reason;
   }

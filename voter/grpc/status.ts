@@ -15,6 +15,12 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, status>> = {
   QUORUM_LOST: status.UNAVAILABLE,
   OVERLOADED: status.RESOURCE_EXHAUSTED,
   SHUTTING_DOWN: status.UNAVAILABLE,
+  // A fault the gateway cannot inject as written; the message lists every problem.
+  INVALID_FAULT: status.INVALID_ARGUMENT,
+  // Like Envoy's max_active_faults: a mistaken campaign must not take the service down.
+  FAULT_LIMIT: status.RESOURCE_EXHAUSTED,
+  FAULT_NOT_FOUND: status.NOT_FOUND,
+  UNAUTHENTICATED: status.UNAUTHENTICATED,
   INTERNAL: status.INTERNAL,
 };
 

@@ -38,6 +38,7 @@ export function voteTrailers(method: string, requestId: string, record: VoteReco
       verdict: WIRE_VERDICT[version.verdict],
       durationSeconds: version.durationSeconds,
       domainReason: version.domainReason ?? '',
+      injectedFault: version.injectedFault ?? '',
     })),
   }).finish();
   const trailers = new Metadata();

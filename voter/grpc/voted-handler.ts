@@ -5,8 +5,10 @@ import type { Admission } from '../dispatch/admission.js';
 import type { VersionPool } from '../dispatch/version-pool.js';
 import { conductVote, type VoteRecord } from '../engine/conduct-vote.js';
 import { NvoteError } from '../errors.js';
+import { corruptResult } from '../faults/corrupt-result.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { callBudgetMs, type BudgetPolicy } from './call-budget.js';
+import { faultsForCall, type CallFaults, type FaultInjection } from './call-faults.js';
 import { followCall } from './call-signal.js';
 import { requestIdOf } from './request-id.js';
 import { toServiceError } from './status.js';
@@ -20,6 +22,8 @@ export interface VotedHandlerDeps {
   readonly logger: Logger;
   readonly budget: BudgetPolicy;
   readonly isShuttingDown: () => boolean;
+  /** Present only when the gateway runs with fault injection enabled. */
+  readonly faultInjection?: FaultInjection;
 }
 
 /** The one adapter between a gRPC unary call and a vote. */
@@ -54,20 +58,36 @@ export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unkn
     }
     metrics.setInFlight(admission.inFlight);
     const requestId = requestIdOf(call.metadata);
+    let faults: CallFaults | undefined;
+    if (deps.faultInjection !== undefined) {
+      try {
+        faults = faultsForCall(deps.faultInjection, method.name, call.metadata, requestId);
+      } catch (error) {
+        release();
+        metrics.setInFlight(admission.inFlight);
+        fail(NvoteError.from(error));
+        return;
+      }
+    }
     const { signal, detach } = followCall(call);
 
     const onFinished = (record: VoteRecord<unknown>): void => {
       release();
+      faults?.release();
       metrics.setInFlight(admission.inFlight);
       recordFinal(deps, requestId, record);
     };
 
     let vote: Promise<VoteRecord<unknown>>;
     try {
+      const input = method.toInput(call.request);
+      for (const [version, injection] of faults?.injections ?? []) metrics.faultInjected(method.name, version, injection.kind);
       vote = conductVote({
         pools: deps.pools,
         voter: createVoter(settings.tolerance),
-        input: method.toInput(call.request),
+        input,
+        injections: faults?.injections ?? new Map(),
+        corrupt: (injection, result) => corruptResult(injection.kind, result, input, method, injection.corruptionSeed),
         isValue: method.isValue,
         budgetMs: callBudgetMs(call.getDeadline(), {
           ...deps.budget,
@@ -78,6 +98,7 @@ export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unkn
       });
     } catch (error) {
       release();
+      faults?.release();
       metrics.setInFlight(admission.inFlight);
       logger.error({ err: error, requestId, method: method.name }, 'voted call failed before dispatch');
       fail(NvoteError.from(error));
@@ -126,6 +147,7 @@ function recordFinal(deps: VotedHandlerDeps, requestId: string, record: VoteReco
   // vote was in fact unanimous, and that is what the metric records.
   const unanimous = record.versions.every(version => version.verdict === 'agree');
   deps.metrics.voteFinished(method, unanimous ? 'unanimous' : record.decision.outcome);
+  if (record.faultEffect !== undefined) deps.metrics.faultEffect(method, record.faultEffect);
   let dissent = false;
   for (const version of record.versions) {
     if (version.verdict === 'pending') continue;
@@ -139,12 +161,14 @@ function recordFinal(deps: VotedHandlerDeps, requestId: string, record: VoteReco
       method,
       outcome: record.decision.outcome,
       agreeing: record.decision.agreeing,
-      versions: record.versions.map(({ version, verdict, durationSeconds, domainReason, detail }) => ({
+      ...(record.faultEffect === undefined ? {} : { faultEffect: record.faultEffect }),
+      versions: record.versions.map(({ version, verdict, durationSeconds, domainReason, detail, injectedFault }) => ({
         version,
         verdict,
         ms: Math.round(durationSeconds * 1000),
         ...(domainReason === undefined ? {} : { reason: domainReason }),
         ...(detail === undefined ? {} : { detail: detail.slice(0, 200) }),
+        ...(injectedFault === undefined ? {} : { injectedFault }),
       })),
     },
     'versions disagreed',

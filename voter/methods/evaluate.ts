@@ -24,4 +24,6 @@ export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateRespons
   toInput: request => ({ expression: request.expression }),
   isValue: (value): value is EvaluateValue => isNumber(value) && Number.isFinite(value),
   toResponse: value => ({ value }),
+  // Nudged by 0.1% plus one: beyond any sensible tolerance, still an ordinary finite number.
+  wrongValue: (value, _input, random) => value + (Math.abs(value) * 1e-3 + 1) * (random.next() < 0.5 ? -1 : 1),
 });

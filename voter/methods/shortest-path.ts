@@ -37,4 +37,10 @@ export const shortestPathMethod = defineVotedMethod<
     isNumber(value['distance']) &&
     isUint32Array(value['path']),
   toResponse: value => ({ reachable: value.reachable, distance: value.distance, path: value.path }),
+  // A reachable target reported unreachable: a search that stopped early. The converse (a path
+  // that does not exist) is refused by the voter's path check before it can vote.
+  wrongValue: (value, input) =>
+    value.reachable
+      ? { reachable: false, distance: 0, path: [] }
+      : { reachable: true, distance: 1, path: [input.source, input.target] },
 });

@@ -9,6 +9,7 @@ import { isNumber, isRecord } from './guards.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 const FIELDS = ['count', 'mean', 'variance', 'stddev', 'min', 'max', 'median'] as const;
+const NUDGEABLE = ['mean', 'variance', 'stddev', 'min', 'max', 'median'] as const;
 
 export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsResponse, StatisticsInput, StatisticsValue>({
   name: 'Statistics',
@@ -30,4 +31,10 @@ export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsR
     FIELDS.every(field => isNumber(value[field]) && Number.isFinite(value[field])) &&
     Number.isSafeInteger(value['count']),
   toResponse: value => ({ ...value, count: BigInt(value.count) }),
+  // One summary field nudged by 0.1% plus one, the rest left right: a bug in one accumulator.
+  wrongValue: (value, _input, random) => {
+    const field = random.pick(NUDGEABLE);
+    const sign = random.next() < 0.5 ? -1 : 1;
+    return { ...value, [field]: value[field] + (Math.abs(value[field]) * 1e-3 + 1) * sign };
+  },
 });

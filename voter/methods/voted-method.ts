@@ -1,4 +1,5 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
+import type { SeededRandom } from '../faults/seeded-random.js';
 import type { Tolerance } from '../vote/tolerance.js';
 import type { Voter } from '../vote/voter.js';
 
@@ -29,6 +30,12 @@ export interface VotedMethod<TRequest, TResponse, TInput, TValue> {
   /** Guards what came back from a worker: anything else is a faulty version, not an answer. */
   isValue(value: unknown): value is TValue;
   toResponse(value: TValue): TResponse;
+  /**
+   * A plausible wrong answer of the right type, for injected `wrong_value` and `common_mode`
+   * faults: deterministic in `random`, so that versions given the same draws and the same right
+   * answer produce the same wrong one.
+   */
+  wrongValue(value: TValue, input: TInput, random: SeededRandom): TValue;
 }
 
 // The gateway handles methods without knowing their types; each method file keeps them.

@@ -1,5 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FaultEffect } from '../engine/conduct-vote.js';
+import { FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
 import { VERDICTS, type Verdict } from '../vote/ballot.js';
 import { OUTCOMES, type Outcome } from '../vote/outcome.js';
 
@@ -10,7 +12,16 @@ export const LABELS = {
   version: ['method', 'version'] as const,
   versionResult: ['method', 'version', 'verdict'] as const,
   rejection: ['reason'] as const,
+  faultInjected: ['method', 'version', 'kind'] as const,
+  faultEffect: ['method', 'effect'] as const,
 };
+
+const FAULT_EFFECTS: readonly FaultEffect[] = ['masked', 'detected', 'escaped'];
+
+/** Present only when the gateway runs with fault injection enabled. */
+export interface FaultMetricsSource {
+  activeFaults(): number;
+}
 
 export type RejectionReason = 'overloaded' | 'shutting_down';
 const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'shutting_down'];
@@ -43,7 +54,11 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * All instruments on one private registry. Every label set known in advance is zeroed, so
  * dashboards and alerts see 0 rather than a missing series.
  */
-export function createMetrics(methods: readonly MethodLabels[], pools: () => readonly PoolGaugeSource[]) {
+export function createMetrics(
+  methods: readonly MethodLabels[],
+  pools: () => readonly PoolGaugeSource[],
+  faults?: FaultMetricsSource,
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -122,7 +137,34 @@ export function createMetrics(methods: readonly MethodLabels[], pools: () => rea
     stats => stats.utilization,
   );
 
+  const faultsInjected = faults === undefined ? undefined : new Counter({
+    name: 'nvote_faults_injected_total',
+    help: 'Faults injected into version executions, by kind (fault injection enabled only).',
+    labelNames: LABELS.faultInjected,
+    registers,
+  });
+  const faultEffects = faults === undefined ? undefined : new Counter({
+    name: 'nvote_fault_injected_requests_total',
+    help: 'Calls with injected faults by effect: masked (right answer), detected (explicit error), escaped (a corrupted answer delivered).',
+    labelNames: LABELS.faultEffect,
+    registers,
+  });
+  if (faults !== undefined) {
+    new Gauge({
+      name: 'nvote_active_faults',
+      help: 'Injected faults active now, per-call faults in flight included.',
+      registers,
+      collect() {
+        this.set(faults.activeFaults());
+      },
+    });
+  }
+
   for (const { service, method, versions } of methods) {
+    for (const effect of FAULT_EFFECTS) faultEffects?.labels({ method, effect }).inc(0);
+    for (const version of versions) {
+      for (const kind of FAULT_KINDS) faultsInjected?.labels({ method, version, kind }).inc(0);
+    }
     const grpc = { grpc_type: 'unary', grpc_service: service, grpc_method: method };
     grpcStarted.labels(grpc).inc(0);
     grpcHandling.zero(grpc);
@@ -163,6 +205,12 @@ export function createMetrics(methods: readonly MethodLabels[], pools: () => rea
     },
     setInFlight(count: number): void {
       inFlight.set(count);
+    },
+    faultInjected(method: string, version: string, kind: FaultKind): void {
+      faultsInjected?.labels({ method, version, kind }).inc();
+    },
+    faultEffect(method: string, effect: FaultEffect): void {
+      faultEffects?.labels({ method, effect }).inc();
     },
   };
 }

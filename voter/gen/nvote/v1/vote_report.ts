@@ -208,6 +208,12 @@ export interface VersionReport {
   durationSeconds: number;
   /** domain_reason is the reason the version gave when it answered with a domain error. */
   domainReason: string;
+  /**
+   * injected_fault names the fault injected into this version for this call
+   * ("crash", "wrong_value", ...), empty when none was. Only a gateway started
+   * with fault injection enabled ever sets it.
+   */
+  injectedFault: string;
 }
 
 function createBaseVoteReport(): VoteReport {
@@ -370,7 +376,7 @@ export const VoteReport: MessageFns<VoteReport> = {
 };
 
 function createBaseVersionReport(): VersionReport {
-  return { version: "", verdict: 0, durationSeconds: 0, domainReason: "" };
+  return { version: "", verdict: 0, durationSeconds: 0, domainReason: "", injectedFault: "" };
 }
 
 export const VersionReport: MessageFns<VersionReport> = {
@@ -386,6 +392,9 @@ export const VersionReport: MessageFns<VersionReport> = {
     }
     if (message.domainReason !== "") {
       writer.uint32(34).string(message.domainReason);
+    }
+    if (message.injectedFault !== "") {
+      writer.uint32(42).string(message.injectedFault);
     }
     return writer;
   },
@@ -435,6 +444,14 @@ export const VersionReport: MessageFns<VersionReport> = {
             message.domainReason = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.injectedFault = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -461,6 +478,11 @@ export const VersionReport: MessageFns<VersionReport> = {
         : isSet(object.domain_reason)
         ? globalThis.String(object.domain_reason)
         : "",
+      injectedFault: isSet(object.injectedFault)
+        ? globalThis.String(object.injectedFault)
+        : isSet(object.injected_fault)
+        ? globalThis.String(object.injected_fault)
+        : "",
     };
   },
 
@@ -478,6 +500,9 @@ export const VersionReport: MessageFns<VersionReport> = {
     if (message.domainReason !== "") {
       obj.domainReason = message.domainReason;
     }
+    if (message.injectedFault !== "") {
+      obj.injectedFault = message.injectedFault;
+    }
     return obj;
   },
 
@@ -490,6 +515,7 @@ export const VersionReport: MessageFns<VersionReport> = {
     message.verdict = object.verdict ?? 0;
     message.durationSeconds = object.durationSeconds ?? 0;
     message.domainReason = object.domainReason ?? "";
+    message.injectedFault = object.injectedFault ?? "";
     return message;
   },
 };

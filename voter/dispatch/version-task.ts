@@ -1,0 +1,19 @@
+/**
+ * What crosses the thread boundary into a version's worker: the input, and, only under fault
+ * injection, the fault that worker must really suffer on this task.
+ */
+export interface VersionTask {
+  readonly input: unknown;
+  readonly fault?: WorkerFault;
+}
+
+/** Faults that happen inside the worker thread, where a real one would. */
+export type WorkerFault =
+  | { readonly kind: 'crash' | 'exception' | 'hang' | 'oom' }
+  | { readonly kind: 'delay'; readonly delayMs: number };
+
+/** The data every version pool's worker starts with. */
+export interface VersionWorkerData {
+  /** URL of the version module; its default export is the version function. */
+  readonly versionModule: string;
+}

@@ -1,0 +1,66 @@
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { workerData } from 'node:worker_threads';
+import type { VersionTask, VersionWorkerData, WorkerFault } from './version-task.js';
+
+/**
+ * The entry of every version's worker thread: loads the version module once, runs it per task,
+ * and, when a task carries an injected fault, makes that fault really happen in this thread.
+ */
+type VersionFunction = (input: unknown) => unknown;
+
+const { versionModule } = workerData as VersionWorkerData;
+// Loading starts with the thread, not with its first task. No top-level await: piscina loads
+// this file with require() first, which is the only way tsx (tests) reaches worker threads.
+const loading = loadVersion(versionModule);
+loading.catch(() => undefined);
+let version: VersionFunction | undefined;
+
+async function loadVersion(href: string): Promise<VersionFunction> {
+  // Node 20's ESM loader hooks do not reach worker threads, so TypeScript versions (tests,
+  // under tsx) load through require; compiled versions are ordinary ES modules.
+  const loaded = (
+    href.endsWith('.ts') ? createRequire(import.meta.url)(fileURLToPath(href)) : await import(href)
+  ) as { default?: unknown };
+  if (typeof loaded.default !== 'function') throw new TypeError(`${href} has no default export function`);
+  return loaded.default as VersionFunction;
+}
+
+// Exit code for an injected crash, so that logs tell it from a version's own exit.
+const INJECTED_CRASH_EXIT_CODE = 70;
+
+export default async function runVersion(task: VersionTask): Promise<unknown> {
+  version ??= await loading;
+  if (task.fault === undefined) return version(task.input);
+  return suffer(version, task.fault, task.input);
+}
+
+async function suffer(version: VersionFunction, fault: WorkerFault, input: unknown): Promise<unknown> {
+  switch (fault.kind) {
+    case 'delay':
+      await sleep(fault.delayMs);
+      return version(input);
+    case 'crash':
+      // The version does its work, then its thread dies before the answer leaves it.
+      version(input);
+      process.exit(INJECTED_CRASH_EXIT_CODE);
+      break;
+    case 'exception':
+      version(input);
+      throw new Error('injected exception');
+    case 'hang':
+      // An omission: the thread stays alive and idle and never answers; only the budget's
+      // abort (which terminates this worker) ends the task.
+      return new Promise(() => undefined);
+    case 'oom':
+      return exhaustHeap();
+  }
+  return undefined;
+}
+
+function exhaustHeap(): never {
+  // Retained, distinct arrays: the worker's heap limit (resourceLimits) ends this, not the gateway's.
+  const hoard: number[][] = [];
+  for (;;) hoard.push(Array.from({ length: 1 << 16 }, (_, index) => index + hoard.length));
+}

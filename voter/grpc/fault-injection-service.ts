@@ -1,0 +1,128 @@
+import type { Server } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { NvoteError } from '../errors.js';
+import { FAULT_KINDS, type Activation, type FaultKind } from '../faults/fault-spec.js';
+import { FaultLimitError, type ActiveFault } from '../faults/fault-registry.js';
+import { validateFault, type FaultDraft } from '../faults/validate-fault.js';
+import {
+  FaultInjectionServiceService,
+  FaultKind as WireFaultKind,
+  type Fault as WireFault,
+  type FaultInjectionServiceServer,
+  type FaultSpec as WireFaultSpec,
+} from '../gen/nvote/v1/fault_injection_service.js';
+import type { FaultInjection } from './call-faults.js';
+import { requireFaultToken } from './fault-access.js';
+import { toServiceError } from './status.js';
+
+export const FAULT_INJECTION_SERVICE = 'nvote.v1.FaultInjectionService';
+
+const WIRE_KIND: Readonly<Record<FaultKind, WireFaultKind>> = {
+  crash: WireFaultKind.FAULT_KIND_CRASH,
+  exception: WireFaultKind.FAULT_KIND_EXCEPTION,
+  hang: WireFaultKind.FAULT_KIND_HANG,
+  delay: WireFaultKind.FAULT_KIND_DELAY,
+  wrong_value: WireFaultKind.FAULT_KIND_WRONG_VALUE,
+  bit_flip: WireFaultKind.FAULT_KIND_BIT_FLIP,
+  oom: WireFaultKind.FAULT_KIND_OOM,
+  common_mode: WireFaultKind.FAULT_KIND_COMMON_MODE,
+};
+const KIND_OF_WIRE = new Map<number, FaultKind>(FAULT_KINDS.map(kind => [WIRE_KIND[kind], kind]));
+
+/** The admin service; added to the server only when fault injection is enabled. */
+export function addFaultInjectionService(server: Server, injection: FaultInjection, logger: Logger): void {
+  const { registry } = injection;
+  // Every admin call goes through here: one token check, one error mapping.
+  const guarded =
+    <TRequest, TResponse>(handle: (request: TRequest) => TResponse) =>
+    (
+      call: { request: TRequest; metadata: Parameters<typeof requireFaultToken>[0] },
+      callback: (error: ReturnType<typeof toServiceError> | null, response?: TResponse) => void,
+    ): void => {
+      try {
+        requireFaultToken(call.metadata, injection.token);
+        callback(null, handle(call.request));
+      } catch (error) {
+        if (!(error instanceof NvoteError)) logger.error({ err: error }, 'fault injection call failed');
+        callback(toServiceError(NvoteError.from(error)));
+      }
+    };
+
+  const implementation: FaultInjectionServiceServer = {
+    injectFault: guarded(request => {
+      const result = validateFault(draftOf(request.spec), injection.catalogue);
+      if (!result.ok) throw new NvoteError('INVALID_FAULT', `invalid fault: ${result.problems.join('; ')}`);
+      let fault: ActiveFault;
+      try {
+        fault = registry.inject(result.spec);
+      } catch (error) {
+        if (error instanceof FaultLimitError) throw new NvoteError('FAULT_LIMIT', error.message);
+        throw error;
+      }
+      logger.warn({ fault: { id: fault.id, ...fault.spec } }, 'fault injected');
+      return { fault: toWire(fault) };
+    }),
+    listFaults: guarded(() => ({ faults: registry.list().map(toWire) })),
+    clearFaults: guarded(request => {
+      const known = new Set(registry.list().map(fault => fault.id));
+      const unknown = request.ids.filter(id => !known.has(id));
+      if (unknown.length > 0) throw new NvoteError('FAULT_NOT_FOUND', `no active fault with id ${unknown.join(', ')}`);
+      const cleared = registry.clear(request.ids);
+      logger.warn({ ids: request.ids.length === 0 ? 'all' : request.ids, cleared }, 'faults cleared');
+      return { cleared };
+    }),
+  };
+  server.addService(FaultInjectionServiceService, implementation);
+}
+
+function draftOf(spec: WireFaultSpec | undefined): FaultDraft {
+  if (spec === undefined) return {};
+  const kind = spec.kind === WireFaultKind.FAULT_KIND_UNSPECIFIED ? undefined : (KIND_OF_WIRE.get(spec.kind) ?? `${spec.kind}`);
+  return {
+    ...(kind === undefined ? {} : { kind }),
+    method: spec.method,
+    versions: spec.versions,
+    ...(spec.activation === undefined ? {} : { activation: activationOf(spec.activation) }),
+    delayMs: spec.delayMs,
+    durationMs: spec.durationMs,
+    seed: spec.seed,
+  };
+}
+
+function activationOf(activation: NonNullable<WireFaultSpec['activation']>): Activation {
+  switch (activation.$case) {
+    case 'permanent':
+      return { mode: 'permanent' };
+    case 'transient':
+      // Beyond the safe range, Number() still lands above the limit, which validation reports.
+      return { mode: 'transient', count: Number(activation.value.count) };
+    case 'intermittent':
+      return { mode: 'intermittent', probability: activation.value.probability };
+  }
+}
+
+function toWire(fault: ActiveFault): WireFault {
+  const { spec } = fault;
+  const activation: WireFaultSpec['activation'] =
+    spec.activation.mode === 'permanent'
+      ? { $case: 'permanent', value: {} }
+      : spec.activation.mode === 'transient'
+        ? { $case: 'transient', value: { count: BigInt(spec.activation.count) } }
+        : { $case: 'intermittent', value: { probability: spec.activation.probability } };
+  return {
+    id: fault.id,
+    spec: {
+      kind: WIRE_KIND[spec.kind],
+      method: spec.method,
+      versions: [...spec.versions],
+      activation,
+      delayMs: BigInt(spec.delayMs),
+      durationMs: BigInt(spec.durationMs),
+      seed: BigInt(spec.seed),
+    },
+    activations: BigInt(fault.activations),
+    remaining: BigInt(fault.remaining),
+    createdUnixMs: BigInt(fault.createdUnixMs),
+    expiresUnixMs: BigInt(fault.expiresUnixMs),
+  };
+}
