@@ -75,7 +75,9 @@ export function createApp(options: AppOptions): App {
     const serving =
       !shuttingDown &&
       config.methods.every(settings => {
-        const alive = (pools.get(settings.method.name) ?? []).filter(pool => pool.stats().threads > 0).length;
+        // Runs on every worker loss: a crash storm must not turn it into a hot loop (stats() costs
+        // a histogram summary per pool).
+        const alive = (pools.get(settings.method.name) ?? []).filter(pool => pool.aliveThreads() > 0).length;
         return alive >= majorityOf(settings.versions.length);
       });
     health.setAll(serving ? 'SERVING' : 'NOT_SERVING');
@@ -122,6 +124,7 @@ export function createApp(options: AppOptions): App {
             deadlineMarginMs: config.deadlineMarginMs,
           },
           isShuttingDown: () => shuttingDown,
+          stragglerGraceMs: config.stragglerGraceMs,
           ...(faultInjection === undefined ? {} : { faultInjection }),
         });
         const definition = definitions.get(method.service) ?? {};

@@ -9,9 +9,10 @@ export const DEFAULTS = {
   defaultTimeoutMs: 5_000, // ms, each version's budget when the client sets no deadline
   maxTimeoutMs: 60_000, // ms, cap on a budget derived from a client deadline
   deadlineMarginMs: 50, // ms, budgets end this long before the client deadline, so the vote can answer
+  stragglerGraceMs: 250, // ms, versions still running this long after the vote is decided are stopped
   shutdownGraceMs: 5_000, // ms, drain time on SIGTERM before in-flight calls are cancelled
   maxMessageBytes: 16 * 1024 * 1024, // bytes, largest request or response (1,000,000 doubles is 8 MB)
-  threadsPerVersion: 1, // worker threads in each version's pool
+  threadsPerVersion: 2, // worker threads in each version's pool: one hung or respawning worker does not stall the version
   maxOldGenerationMb: 256, // MiB, heap limit of each worker
   logLevel: 'info', // pino level
   maxActiveFaults: 64, // fault injection: faults active at once, per-call ones in flight included
@@ -46,6 +47,7 @@ const fileSchema = z.strictObject({
   defaultTimeoutMs: positiveInt.optional(),
   maxTimeoutMs: positiveInt.optional(),
   deadlineMarginMs: z.number().int().min(0).optional(),
+  stragglerGraceMs: z.number().int().min(0).optional(),
   shutdownGraceMs: z.number().int().min(0).optional(),
   maxMessageBytes: positiveInt.optional(),
   threadsPerVersion: positiveInt.max(64).optional(),
@@ -87,6 +89,7 @@ export interface Config {
   readonly maxInFlight: number;
   readonly maxTimeoutMs: number;
   readonly deadlineMarginMs: number;
+  readonly stragglerGraceMs: number;
   readonly shutdownGraceMs: number;
   readonly maxMessageBytes: number;
   readonly logLevel: string;
@@ -147,6 +150,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     maxInFlight: file.maxInFlight ?? DEFAULTS.maxInFlight,
     maxTimeoutMs,
     deadlineMarginMs: file.deadlineMarginMs ?? DEFAULTS.deadlineMarginMs,
+    stragglerGraceMs: file.stragglerGraceMs ?? DEFAULTS.stragglerGraceMs,
     shutdownGraceMs: file.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs,
     maxMessageBytes: file.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
     logLevel: file.logLevel ?? DEFAULTS.logLevel,

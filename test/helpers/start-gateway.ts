@@ -27,7 +27,8 @@ export interface Gateway extends AsyncDisposable {
 /** A real gateway on 127.0.0.1:0 with TypeScript versions loaded through tsx in the workers. */
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const config = resolveConfig(
-    { listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', ...options.config },
+    // One worker per version keeps the suite's start-up short; tests that need more say so.
+    { listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', threadsPerVersion: 1, ...options.config },
     options.methods ?? builtInMethods,
   );
   const app = createApp({

@@ -1,7 +1,6 @@
-import { credentials, Metadata, status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaultKind } from '../../voter/faults/fault-spec.js';
-import { Verdict } from '../../voter/gen/nvote/v1/vote_report.js';
 import { call, errorInfoOf, outcomeOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const VALUES = [5n, -3n, 9_223_372_036_854_775_807n, 0n, -9_223_372_036_854_775_808n, 42n, 7n];
@@ -18,6 +17,8 @@ beforeAll(async () => {
       methods: { Sort: { versions: TMR, maxOldGenerationMb: 32 } },
       defaultTimeoutMs: 3_000,
       deadlineMarginMs: 250,
+      // Stragglers run to their budget here, so that each fault shows its own verdict.
+      stragglerGraceMs: 10_000,
     },
   });
 });
@@ -127,6 +128,30 @@ describe('a faulty majority gives an explicit error, never a guess', () => {
       async () => {
         const after = sample(await gw.metrics(), 'nvote_fault_injected_requests_total', { method: 'Sort', effect: 'escaped' });
         expect(after).toBe(before + 1);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  });
+});
+
+describe('stragglers', () => {
+  it('stops a hung version shortly after the vote is decided, freeing its worker', async () => {
+    await using quick = await startGateway({
+      config: {
+        faultInjection: { enabled: true },
+        methods: { Sort: { versions: TMR } },
+        defaultTimeoutMs: 20_000,
+        stragglerGraceMs: 100,
+      },
+    });
+    const metadata = withFaults('straggler', 'hang sort-heap');
+    const result = await call(quick.client.sort.bind(quick.client), { values: VALUES }, { metadata, deadlineMs: 20_000 });
+    expect(result.response?.values).toEqual(SORTED);
+    // Counted as a timeout once stopped: long before the 20 s budget, so the test ends quickly.
+    await vi.waitFor(
+      async () => {
+        const text = await quick.metrics();
+        expect(sample(text, 'nvote_version_results_total', { method: 'Sort', version: 'sort-heap', verdict: 'timeout' })).toBe(1);
       },
       { timeout: 10_000, interval: 50 },
     );

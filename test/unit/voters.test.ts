@@ -75,11 +75,15 @@ describe('the status mapping', () => {
     expect(STATUS_BY_CODE).toMatchInlineSnapshot(`
       {
         "DOMAIN_ERROR": 3,
+        "FAULT_LIMIT": 8,
+        "FAULT_NOT_FOUND": 5,
         "INTERNAL": 13,
+        "INVALID_FAULT": 3,
         "NO_MAJORITY": 13,
         "OVERLOADED": 8,
         "QUORUM_LOST": 14,
         "SHUTTING_DOWN": 14,
+        "UNAUTHENTICATED": 16,
       }
     `);
   });

@@ -27,6 +27,11 @@ export interface FanOutOptions {
   readonly budgetMs: number;
   /** Aborted when the call ends early (client cancel or deadline): every task stops. */
   readonly callSignal: AbortSignal;
+  /**
+   * Aborted once the vote is decided and the stragglers' grace is over: what is still running is
+   * stopped like a task out of budget, so that a hung version does not hold its pool.
+   */
+  readonly stragglerSignal?: AbortSignal;
   readonly onSettle: (settlement: TaskSettlement) => void;
 }
 
@@ -42,12 +47,14 @@ export async function fanOut(jobs: readonly Job[], options: FanOutOptions): Prom
   const stop = (): void => controller.abort();
   const timer = setTimeout(stop, Math.max(0, options.budgetMs));
   options.callSignal.addEventListener('abort', stop, { once: true });
+  options.stragglerSignal?.addEventListener('abort', stop, { once: true });
   if (options.callSignal.aborted) stop();
   try {
     await runAll(jobs, signal, options);
   } finally {
     clearTimeout(timer);
     options.callSignal.removeEventListener('abort', stop);
+    options.stragglerSignal?.removeEventListener('abort', stop);
   }
 }
 

@@ -29,6 +29,8 @@ export interface VersionPool {
   run(task: VersionTask, signal: AbortSignal): Promise<unknown>;
   /** True once close() began: tasks it ends were stopped by the gateway, not lost to a crash. */
   isClosing(): boolean;
+  /** Live workers; cheap, unlike stats(), whose utilization summarises piscina's histograms. */
+  aliveThreads(): number;
   stats(): PoolStats;
   close(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
     id: options.id,
     run: (task, signal) => piscina.run(task, { signal }),
     isClosing: () => closing,
+    aliveThreads: () => piscina.threads.length,
     stats: () => ({
       threads: piscina.threads.length,
       queued: piscina.queueSize,

@@ -38,6 +38,8 @@ export interface ConductVoteOptions<TInput, TValue> {
   readonly input: TInput;
   readonly isValue: (value: unknown) => value is TValue;
   readonly budgetMs: number;
+  /** How long versions still running after the decision may go on before they are stopped. */
+  readonly stragglerGraceMs: number;
   readonly callSignal: AbortSignal;
   /** Faults to inject into this call, by version id (fault injection only). */
   readonly injections?: ReadonlyMap<string, Injection>;
@@ -54,6 +56,8 @@ export interface ConductVoteOptions<TInput, TValue> {
 export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, TValue>): Promise<VoteRecord<TValue>> {
   const { pools, voter } = options;
   const injections = options.injections ?? new Map<string, Injection>();
+  const stragglers = new AbortController();
+  let stragglerTimer: NodeJS.Timeout | undefined;
   const configured = pools.length;
   const settlements = new Map<string, Settlement<TValue>>();
   const tasks = new Map<string, TaskSettlement>();
@@ -83,11 +87,19 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
     settlements.set(task.version, toSettlement(task, options));
     if (decision !== undefined) return;
     decision = decide([...settlements.values()], configured, voter);
-    if (decision !== undefined) resolveDecided(snapshot());
+    if (decision === undefined) return;
+    resolveDecided(snapshot());
+    if (tasks.size < configured) stragglerTimer = setTimeout(() => stragglers.abort(), options.stragglerGraceMs);
   };
 
   const jobs = pools.map(pool => jobOf(pool, injections.get(pool.id), options));
-  void fanOut(jobs, { budgetMs: options.budgetMs, callSignal: options.callSignal, onSettle }).then(() => {
+  void fanOut(jobs, {
+    budgetMs: options.budgetMs,
+    callSignal: options.callSignal,
+    stragglerSignal: stragglers.signal,
+    onSettle,
+  }).then(() => {
+    clearTimeout(stragglerTimer);
     // Every version settled, so the vote was decided at the latest by the last settlement.
     options.onFinished(snapshot());
   });

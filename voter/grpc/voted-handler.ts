@@ -22,6 +22,7 @@ export interface VotedHandlerDeps {
   readonly logger: Logger;
   readonly budget: BudgetPolicy;
   readonly isShuttingDown: () => boolean;
+  readonly stragglerGraceMs: number;
   /** Present only when the gateway runs with fault injection enabled. */
   readonly faultInjection?: FaultInjection;
 }
@@ -94,6 +95,7 @@ export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unkn
           defaultTimeoutMs: settings.defaultTimeoutMs,
         }),
         callSignal: signal,
+        stragglerGraceMs: deps.stragglerGraceMs,
         onFinished,
       });
     } catch (error) {
