@@ -23,7 +23,10 @@ export interface HistoryEntry {
   readonly injected: readonly { readonly version: string; readonly kind: string }[];
   /** Each version's verdict in the gateway's report, at the time the response was sent. */
   readonly verdicts: Readonly<Record<string, string>>;
-  /** Injected faults that make a version's answer wrong or missing (delays excluded). */
+  /**
+   * Injected faults that made a version's answer wrong or missing: a delay does not, nor does a
+   * corruption the voter tolerated (the version agreed with the right answer).
+   */
   readonly faulty: number;
   readonly status: string;
   /** The `nvote-outcome` trailer ("" when no vote took place). */

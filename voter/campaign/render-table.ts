@@ -52,13 +52,15 @@ export function renderTable(summary: CampaignSummary): string {
   if (summary.model.length > 0) {
     lines.push(
       '',
-      'P(wrong or no answer) per request, observed vs the independent-fault model (99% Wilson interval):',
+      'P(wrong or no answer) per request, observed vs the independent-fault model (99% Wilson interval);',
+      'p is the planted per-version fault probability, p seen the share of version runs that were in fact faulty:',
       ...grid(
-        ['method', 'N', 'p', 'requests', 'observed', 'interval', 'model', 'simplex p', 'TMR 3p²-2p³', 'fits'],
+        ['method', 'N', 'p', 'p seen', 'requests', 'observed', 'interval', 'model', 'simplex p', 'TMR 3p²-2p³', 'fits'],
         summary.model.map(row => [
           row.method,
           row.versions,
           row.pFaulty.toFixed(3),
+          row.pObserved.toFixed(3),
           row.requests,
           row.observed.toFixed(4),
           `${row.low.toFixed(4)}..${row.high.toFixed(4)}`,

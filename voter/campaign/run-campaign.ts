@@ -243,6 +243,9 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
   const injected = injectedOf(outcome) ?? planned.faults;
   const correct = outcome.code === status.OK && testCase.isCorrect(outcome.response);
   const wrong = outcome.code === status.OK && !correct;
+  const verdicts = Object.fromEntries(
+    (outcome.report?.versions ?? []).map(version => [version.version, verdictToJSON(version.verdict).replace('VERDICT_', '').toLowerCase()]),
+  );
   return {
     type: outcome.code === status.OK ? 'ok' : isIndeterminate(outcome) ? 'info' : 'fail',
     index,
@@ -255,13 +258,8 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
     completeMs: round(completeMs),
     versions: versions.length,
     injected,
-    verdicts: Object.fromEntries(
-      (outcome.report?.versions ?? []).map(version => [
-        version.version,
-        verdictToJSON(version.verdict).replace('VERDICT_', '').toLowerCase(),
-      ]),
-    ),
-    faulty: injected.filter(fault => !BENIGN_KINDS.has(fault.kind as FaultKind)).length,
+    verdicts,
+    faulty: injected.filter(fault => isEffective(fault, verdicts, correct)).length,
     status: status[outcome.code] ?? String(outcome.code),
     outcome: outcome.outcome,
     correct,
@@ -270,6 +268,18 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
     expected: testCase.expected,
     ...(outcome.details === undefined || outcome.code === status.OK ? {} : { message: outcome.details }),
   };
+}
+
+/**
+ * A fault counts when it made its version's answer wrong or missing. Not all do: a delay is only
+ * late, and a flipped low mantissa bit stays within the voter's tolerance; a version whose
+ * faulted answer agreed with a right answer was, for this request, not faulty. A version still
+ * pending when the answer went out is counted as faulty: its fault never had the chance to be
+ * seen as harmless.
+ */
+function isEffective(fault: { version: string; kind: string }, verdicts: Readonly<Record<string, string>>, correct: boolean): boolean {
+  if (BENIGN_KINDS.has(fault.kind as FaultKind)) return false;
+  return !(correct && verdicts[fault.version] === 'agree');
 }
 
 /** The call never got a verdict from the gateway: the client's deadline or the transport ended it. */
@@ -288,6 +298,7 @@ interface PlannedFaults {
   readonly faults: readonly { version: string; kind: string }[];
 }
 const NO_FAULTS: PlannedFaults = { headers: [], faults: [] };
+const CONTROL_SHARE = 0.2;
 
 /**
  * `versionsPerCall` distinct versions, each with a kind drawn from the plan; a request that
@@ -304,8 +315,10 @@ function perCallFaults(
     const j = random.int(0, i);
     [chosen[i], chosen[j]] = [chosen[j] as string, chosen[i] as string];
   }
+  // One call in five is a fault-free control, the baseline for latency with and without faults.
+  if (random.next() < CONTROL_SHARE) return NO_FAULTS;
   const faulty = chosen.slice(0, Math.min(count, chosen.length));
-  if (faulty.length === 0) return { headers: [], faults: [] };
+  if (faulty.length === 0) return NO_FAULTS;
   const kind = random.pick(plan.kinds);
   const seed = random.int(0, 2 ** 31);
   if (kind === 'common_mode') {

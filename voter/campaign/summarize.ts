@@ -32,6 +32,8 @@ export interface ModelRow {
   readonly p: number;
   /** The probability that a version's answer is wrong or missing (benign kinds excluded). */
   readonly pFaulty: number;
+  /** The share of version executions that were in fact faulty (some corruptions are harmless). */
+  readonly pObserved: number;
   readonly requests: number;
   readonly failures: number;
   readonly observed: number;
@@ -160,22 +162,27 @@ function latencyOf(samples: number[]): LatencySummary {
 }
 
 function modelRows(history: readonly HistoryEntry[], pFaultyOf: (p: number) => number): ModelRow[] {
-  const groups = new Map<string, { method: string; versions: number; p: number; requests: number; failures: number }>();
+  const groups = new Map<
+    string,
+    { method: string; versions: number; p: number; requests: number; failures: number; faulty: number }
+  >();
   for (const entry of history) {
     if (entry.p === undefined) continue;
     const key = `${entry.f}\u0000${entry.p}`;
-    const group = groups.get(key) ?? { method: entry.f, versions: entry.versions, p: entry.p, requests: 0, failures: 0 };
+    const group = groups.get(key) ?? { method: entry.f, versions: entry.versions, p: entry.p, requests: 0, failures: 0, faulty: 0 };
     groups.set(key, group);
     group.requests += 1;
+    group.faulty += entry.faulty;
     if (!entry.correct) group.failures += 1;
   }
-  return [...groups.values()].map(group => {
+  return [...groups.values()].map(({ faulty, ...group }) => {
     const pFaulty = pFaultyOf(group.p);
     const model = majorityFailureProbability(group.versions, pFaulty);
     const { low, high } = wilsonInterval(group.failures, group.requests, CONFIDENCE);
     return {
       ...group,
       pFaulty: round(pFaulty, 6),
+      pObserved: round(faulty / (group.requests * group.versions), 4),
       observed: group.failures / group.requests,
       low,
       high,

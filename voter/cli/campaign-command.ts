@@ -32,7 +32,7 @@ export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --p P                instead: every version faulty with probability P (intermittent faults)
   --sweep P1,P2,...    instead: one intermittent run per P, plotted against the model
   --seed N             replays the same campaign (default 1)
-  --deadline-ms MS     each call's deadline (default 1000)
+  --deadline-ms MS     each call's deadline (default 2000)
   --delay-ms MS        latency of delay faults (default 20)
   --out DIR            write history.jsonl, summary.json, table.txt and (for --p/--sweep) sweep.svg
   exit status: 0 every check passed, 1 a check failed, 2 bad usage or the target cannot run it`;
@@ -147,7 +147,7 @@ function planOf(values: Record<string, string | boolean | undefined>): CampaignP
       kinds: (text('kinds')?.split(',') as FaultKind[] | undefined) ?? defaultKinds,
       faults,
       seed: number('seed', 1),
-      deadlineMs: number('deadline-ms', 1_000),
+      deadlineMs: number('deadline-ms', 2_000),
       delayMs: number('delay-ms', 20),
     },
     COMPUTE_METHODS,

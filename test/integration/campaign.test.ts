@@ -1,0 +1,141 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../../voter/campaign/history.js';
+import type { CampaignSummary } from '../../voter/campaign/summarize.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/voter/cli/nvote.js');
+const directories: string[] = [];
+
+// The campaign runs the compiled CLI, as users do: under tsx every replaced worker recompiles
+// TypeScript, which makes a crash cost ten times what it costs in production and would measure
+// the test loader rather than the gateway.
+beforeAll(async () => {
+  await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 120_000 });
+}, 150_000);
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+interface CampaignResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly summary: CampaignSummary;
+  readonly history: HistoryEntry[];
+  readonly out: string;
+}
+
+/** `nvote campaign ARGS --out DIR`, which starts its own gateway on 127.0.0.1:0. */
+async function campaign(...args: string[]): Promise<CampaignResult> {
+  const out = mkdtempSync(join(tmpdir(), 'nvote-campaign-'));
+  directories.push(out);
+  const { code, stdout, stderr } = await run([...args, '--out', out]);
+  if (!existsSync(join(out, 'summary.json'))) throw new Error(`campaign exited ${code}: ${stderr}`);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as CampaignSummary;
+  const history = readFileSync(join(out, 'history.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map(line => JSON.parse(line) as HistoryEntry);
+  return { code, stdout, stderr, summary, history, out };
+}
+
+function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'campaign', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+    child.on('error', reject);
+    child.on('close', code => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('nvote campaign', () => {
+  it('masks a single fault of every kind in every request', async () => {
+    const result = await campaign('--faulty', '1', '--requests', '700', '--concurrency', '8', '--seed', '11');
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.history).toHaveLength(700);
+    expect(result.summary.totals).toMatchObject({ requests: 700, correct: 700, wrong: 0, failed: 0 });
+    // A fifth of the calls are a fault-free control group, the latency baseline.
+    expect(result.summary.latency.withoutFaults.count).toBeGreaterThan(80);
+    expect(result.summary.latency.withFaults.count).toBeGreaterThan(500);
+    // Plain progress lines, not a redrawn bar, when stderr is not a terminal.
+    expect(result.stderr).toMatch(/campaign: 700\/700 /);
+    expect(result.stderr).not.toContain('\r');
+    // Every kind that fits a single version was injected and every one was masked.
+    const kinds = result.summary.maskedByKind.map(kind => kind.kind).sort();
+    expect(kinds).toEqual(['bit_flip', 'crash', 'delay', 'exception', 'hang', 'oom', 'wrong_value']);
+    for (const kind of result.summary.maskedByKind) expect(kind.masked, kind.kind).toBe(kind.injected);
+    // The history's ground truth is the gateway's own report of what it injected.
+    expect(result.history.every(entry => entry.injected.length <= 1)).toBe(true);
+    expect(result.stdout).toContain('PASS  no wrong answer with a faulty minority');
+    expect(existsSync(join(result.out, 'sweep.svg'))).toBe(false);
+  }, 120_000);
+
+  it('gives explicit errors for double faults, except a common-mode fault, which escapes as the model says', async () => {
+    const result = await campaign(
+      '--faulty', '2', '--requests', '400', '--concurrency', '8', '--seed', '12',
+      '--methods', 'Evaluate,Statistics,ShortestPath,Factorize',
+      '--kinds', 'crash,exception,wrong_value,bit_flip,common_mode',
+    );
+    expect(result.code, result.stdout).toBe(0);
+    const double = result.history.filter(entry => entry.faulty === 2);
+    expect(double.length).toBeGreaterThan(250);
+    // Two faulty versions of three leave no majority for the right answer: never a right answer
+    // by luck, and a wrong one only when the two faulty versions agreed on it.
+    for (const entry of double) {
+      expect(entry.correct, entry.requestId).toBe(false);
+      if (entry.wrong) expect(['common_mode', 'identical_corruption'], entry.requestId).toContain(entry.escape);
+      else expect(['quorum_lost', 'no_majority'], entry.requestId).toContain(entry.outcome);
+    }
+    // The limit of voting, stated rather than hidden: two versions that fail alike outvote the
+    // right one. Every common-mode request on a value is delivered wrong, and counted as such.
+    const commonMode = double.filter(entry => entry.injected.every(fault => fault.kind === 'common_mode'));
+    expect(commonMode.length).toBeGreaterThan(20);
+    const delivered = commonMode.filter(entry => entry.wrong);
+    // Shortest-path answers the voter can check (an unreachable claim that does exist) are refused.
+    expect(delivered.length).toBeGreaterThan(commonMode.length / 2);
+    expect(delivered.every(entry => entry.escape === 'common_mode')).toBe(true);
+    expect(result.summary.escapes.filter(escape => escape.escape === 'common_mode')).toHaveLength(delivered.length);
+    expect(result.stdout).toMatch(/wrong answers: .*\d+ common-mode/);
+  }, 120_000);
+
+  it('matches the independent-fault model over a p sweep, and plots it', async () => {
+    const result = await campaign(
+      '--sweep', '0.1,0.3', '--requests', '450', '--concurrency', '8', '--seed', '13',
+      '--methods', 'Evaluate,Statistics,Sort',
+      '--kinds', 'crash,exception,wrong_value,bit_flip,hang',
+    );
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.summary.model).toHaveLength(6);
+    for (const row of result.summary.model) {
+      expect(row.consistent, `${row.method} p=${row.p}`).toBe(true);
+      expect(row.requests).toBe(150);
+    }
+    // The failure rate grows with p, as the model says, and a 4-version Sort needs three agreeing.
+    const evaluate = result.summary.model.filter(row => row.method === 'Evaluate');
+    expect(evaluate[1]!.observed).toBeGreaterThan(evaluate[0]!.observed);
+    expect(result.summary.model.find(row => row.method === 'Sort')?.versions).toBe(4);
+    expect(result.summary.totals.wrong).toBe(result.summary.escapes.length);
+    const svg = readFileSync(join(result.out, 'sweep.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Sort (N=4) observed');
+    expect(svg).toContain('TMR');
+  }, 120_000);
+
+  it('refuses a plan with every problem listed', async () => {
+    const { code, stderr } = await run(['--requests', '0', '--p', '1.5', '--kinds', 'melt', '--methods', 'Nope', '--concurrency=-1']);
+    expect(code).toBe(2);
+    for (const problem of ['requests: 0', 'p: 1.5', '"melt"', '"Nope"', 'concurrency: -1']) expect(stderr).toContain(problem);
+  });
+});
