@@ -1,8 +1,8 @@
 import { credentials, loadPackageDefinition, status, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reflect } from '../helpers/reflection.js';
 import { call, errorInfoOf, outcomeOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 let gateway: Gateway;
@@ -112,39 +112,10 @@ describe('the standard gRPC surface', () => {
     }
   });
 
-  it('lists its services through server reflection, as grpcurl would', async () => {
-    const require = createRequire(import.meta.url);
-    const protoFile = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
-    const reflection = loadPackageDefinition(loadSync(protoFile, { keepCase: true })) as GrpcObject;
-    const v1 = ((reflection['grpc'] as GrpcObject)['reflection'] as GrpcObject)['v1'] as GrpcObject;
-    const Client = v1['ServerReflection'] as ServiceClientConstructor;
-    const client = new Client(gateway.address, credentials.createInsecure());
-    try {
-      const stream = (client['ServerReflectionInfo'] as Function).call(client) as NodeJS.ReadWriteStream & {
-        write(message: unknown): boolean;
-      };
-      const replies: unknown[] = [];
-      const done = new Promise<void>((resolve, reject) => {
-        stream.on('data', (reply: unknown) => {
-          replies.push(reply);
-          if (replies.length === 2) stream.end();
-        });
-        stream.on('end', () => resolve());
-        stream.on('error', reject);
-      });
-      stream.write({ list_services: '' });
-      stream.write({ file_containing_symbol: 'nvote.v1.ComputeService' });
-      await done;
-      const list = replies[0] as { list_services_response: { service: { name: string }[] } };
-      expect(list.list_services_response.service.map(service => service.name).sort()).toEqual([
-        'grpc.health.v1.Health',
-        'nvote.v1.ComputeService',
-      ]);
-      const file = replies[1] as { file_descriptor_response: { file_descriptor_proto: Buffer[] } };
-      expect(file.file_descriptor_response.file_descriptor_proto.length).toBeGreaterThan(0);
-    } finally {
-      client.close();
-    }
+  it('lists its services through server reflection, as grpcurl would, and not fault injection while disabled', async () => {
+    const { services, files } = await reflect(gateway.address, 'nvote.v1.ComputeService');
+    expect(services).toEqual(['grpc.health.v1.Health', 'nvote.v1.ComputeService']);
+    expect(files).toBeGreaterThan(0);
   });
 
   it('serves Prometheus metrics with zeroed label sets', async () => {

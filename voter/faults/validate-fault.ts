@@ -5,11 +5,17 @@ export interface FaultDraft {
   readonly kind?: string;
   readonly method?: string;
   readonly versions?: readonly string[];
-  readonly activation?: Activation;
+  readonly activation?: DraftActivation;
   readonly delayMs?: number | bigint;
   readonly durationMs?: number | bigint;
   readonly seed?: number | bigint | string;
 }
+
+/** An activation as written: a transient count may arrive as any int64. */
+export type DraftActivation =
+  | { readonly mode: 'permanent' }
+  | { readonly mode: 'transient'; readonly count: number | bigint }
+  | { readonly mode: 'intermittent'; readonly probability: number };
 
 /** Method name → the version ids it runs, as configured. */
 export type VersionCatalogue = ReadonlyMap<string, readonly string[]>;
@@ -100,7 +106,7 @@ function checkVersions(
   }
 }
 
-function checkActivation(activation: Activation | undefined, problems: string[]): Activation {
+function checkActivation(activation: DraftActivation | undefined, problems: string[]): Activation {
   if (activation === undefined || activation.mode === 'permanent') return { mode: 'permanent' };
   if (activation.mode === 'transient') {
     const count = checkInteger('transient.count', activation.count, 1, FAULT_LIMITS.maxTransientCount, problems);

@@ -1,9 +1,9 @@
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { NvoteError } from '../errors.js';
-import { FAULT_KINDS, type Activation, type FaultKind } from '../faults/fault-spec.js';
+import { FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
 import { FaultLimitError, type ActiveFault } from '../faults/fault-registry.js';
-import { validateFault, type FaultDraft } from '../faults/validate-fault.js';
+import { validateFault, type DraftActivation, type FaultDraft } from '../faults/validate-fault.js';
 import {
   FaultInjectionServiceService,
   FaultKind as WireFaultKind,
@@ -89,13 +89,12 @@ function draftOf(spec: WireFaultSpec | undefined): FaultDraft {
   };
 }
 
-function activationOf(activation: NonNullable<WireFaultSpec['activation']>): Activation {
+function activationOf(activation: NonNullable<WireFaultSpec['activation']>): DraftActivation {
   switch (activation.$case) {
     case 'permanent':
       return { mode: 'permanent' };
     case 'transient':
-      // Beyond the safe range, Number() still lands above the limit, which validation reports.
-      return { mode: 'transient', count: Number(activation.value.count) };
+      return { mode: 'transient', count: activation.value.count };
     case 'intermittent':
       return { mode: 'intermittent', probability: activation.value.probability };
   }

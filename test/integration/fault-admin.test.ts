@@ -1,0 +1,212 @@
+import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import {
+  FaultInjectionServiceClient,
+  FaultKind,
+  type FaultSpec,
+  type InjectFaultResponse,
+} from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { call, errorInfoOf, reportOf, startGateway, type Gateway } from '../helpers/start-gateway.js';
+import { reflect } from '../helpers/reflection.js';
+
+const TOKEN = 'a-test-token-of-32-characters!!!';
+const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
+const VALUES = [3n, 1n, 2n];
+
+function adminOf(gw: Gateway): FaultInjectionServiceClient {
+  return new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
+}
+
+function bearer(token = TOKEN): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
+}
+
+function unary<TResponse>(
+  start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown,
+): Promise<{ response?: TResponse; error?: ServiceError }> {
+  return new Promise(resolve => {
+    start((error, response) => resolve(error ? { error } : { response }));
+  });
+}
+
+function spec(fields: Partial<FaultSpec>): FaultSpec {
+  return {
+    kind: FaultKind.FAULT_KIND_CRASH,
+    method: '',
+    versions: ['sort-heap'],
+    activation: { $case: 'permanent', value: {} },
+    delayMs: 0n,
+    durationMs: 0n,
+    seed: 0n,
+    ...fields,
+  };
+}
+
+function inject(admin: FaultInjectionServiceClient, fields: Partial<FaultSpec>, metadata = bearer()) {
+  return unary<InjectFaultResponse>(cb => admin.injectFault({ spec: spec(fields) }, metadata, cb));
+}
+
+/** Which versions had a fault injected on one Sort call, from the gateway's own report. */
+async function injectedOn(gw: Gateway, requestId: string): Promise<string[]> {
+  const metadata = new Metadata();
+  metadata.set('x-request-id', requestId);
+  const result = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata, deadlineMs: 5_000 });
+  return reportOf(result.trailers)
+    .versions.filter(version => version.injectedFault !== '')
+    .map(version => `${version.injectedFault}@${version.version}`);
+}
+
+describe('fault injection disabled (the default)', () => {
+  it('does not serve the admin service, does not list it, and ignores fault metadata', async () => {
+    await using gw = await startGateway({ config: { methods: { Sort: { versions: TMR } } } });
+    const admin = adminOf(gw);
+    try {
+      const refused = await inject(admin, {});
+      expect(refused.error?.code).toBe(status.UNIMPLEMENTED);
+      const { services } = await reflect(gw.address, 'nvote.v1.ComputeService');
+      expect(services).not.toContain('nvote.v1.FaultInjectionService');
+      const metadata = new Metadata();
+      metadata.set('x-nvote-fault', 'wrong_value sort-heap');
+      const result = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
+      expect(result.response?.values).toEqual([1n, 2n, 3n]);
+      expect(reportOf(result.trailers).versions.every(version => version.injectedFault === '')).toBe(true);
+      expect(await gw.metrics()).not.toContain('nvote_faults_injected_total');
+    } finally {
+      admin.close();
+    }
+  });
+});
+
+describe('fault injection enabled', () => {
+  it('requires the bearer token on the admin service and on fault metadata, and is listed by reflection', async () => {
+    await using gw = await startGateway({
+      config: { faultInjection: { enabled: true, token: TOKEN }, methods: { Sort: { versions: TMR } } },
+    });
+    const admin = adminOf(gw);
+    try {
+      for (const metadata of [new Metadata(), bearer('not-the-token-but-long-enough!!!'), bearer(`${TOKEN}x`)]) {
+        const refused = await inject(admin, {}, metadata);
+        expect(refused.error?.code).toBe(status.UNAUTHENTICATED);
+        expect(errorInfoOf(refused.error!).reason).toBe('UNAUTHENTICATED');
+      }
+      const listed = await unary(cb => admin.listFaults({}, new Metadata(), cb));
+      expect(listed.error?.code).toBe(status.UNAUTHENTICATED);
+      const accepted = await inject(admin, {});
+      expect(accepted.response?.fault?.id).toMatch(/^fault-\d+$/);
+
+      const metadata = new Metadata();
+      metadata.set('x-nvote-fault', 'crash sort-merge');
+      const unauthenticated = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
+      expect(unauthenticated.error?.code).toBe(status.UNAUTHENTICATED);
+
+      const { services } = await reflect(gw.address, 'nvote.v1.FaultInjectionService');
+      expect(services).toContain('nvote.v1.FaultInjectionService');
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('validates every field and reports every problem at once, injecting nothing', async () => {
+    await using gw = await startGateway({ config: { faultInjection: { enabled: true }, methods: { Sort: { versions: TMR } } } });
+    const admin = adminOf(gw);
+    try {
+      const absurd = await inject(admin, {
+        kind: FaultKind.FAULT_KIND_DELAY,
+        method: 'Sort',
+        versions: ['sort-heap', 'sort-heap', 'sort-nothing'],
+        activation: { $case: 'transient', value: { count: 2n ** 62n } },
+        delayMs: -5n,
+        durationMs: -1n,
+      });
+      expect(absurd.error?.code).toBe(status.INVALID_ARGUMENT);
+      expect(errorInfoOf(absurd.error!).reason).toBe('INVALID_FAULT');
+      for (const problem of [
+        '"sort-heap" is listed twice',
+        '"sort-nothing" is not a version of Sort',
+        'transient.count: 4611686018427387904 is outside 1..1000000000',
+        'delay_ms: -5 is outside',
+        'duration_ms: -1 is outside',
+      ]) {
+        expect(absurd.error?.details).toContain(problem);
+      }
+      const probability = await inject(admin, { activation: { $case: 'intermittent', value: { probability: 1.5 } } });
+      expect(probability.error?.details).toContain('intermittent.probability: 1.5 is not a probability in [0, 1]');
+      const unspecified = await inject(admin, { kind: FaultKind.FAULT_KIND_UNSPECIFIED, versions: [] });
+      expect(unspecified.error?.details).toContain('kind: required');
+      expect(unspecified.error?.details).toContain('versions: name at least one version');
+      const commonMode = await inject(admin, { kind: FaultKind.FAULT_KIND_COMMON_MODE });
+      expect(commonMode.error?.details).toContain('at least two versions');
+      const list = await unary<{ faults: unknown[] }>(cb => admin.listFaults({}, new Metadata(), cb));
+      expect(list.response?.faults).toEqual([]);
+      const clear = await unary(cb => admin.clearFaults({ ids: ['fault-999'] }, new Metadata(), cb));
+      expect(clear.error?.code).toBe(status.NOT_FOUND);
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('caps the faults active at once', async () => {
+    await using gw = await startGateway({
+      config: { faultInjection: { enabled: true, maxActiveFaults: 2 }, methods: { Sort: { versions: TMR } } },
+    });
+    const admin = adminOf(gw);
+    try {
+      expect((await inject(admin, { kind: FaultKind.FAULT_KIND_DELAY, delayMs: 1n })).response).toBeDefined();
+      expect((await inject(admin, { kind: FaultKind.FAULT_KIND_DELAY, delayMs: 1n })).response).toBeDefined();
+      const third = await inject(admin, { kind: FaultKind.FAULT_KIND_DELAY, delayMs: 1n });
+      expect(third.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(third.error?.details).toContain('the cap is 2');
+      // A call carrying its own faults needs a slot too.
+      const metadata = new Metadata();
+      metadata.set('x-nvote-fault', 'delay sort-merge delay_ms=1');
+      const refused = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
+      expect(refused.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+      const cleared = await unary<{ cleared: number }>(cb => admin.clearFaults({ ids: [] }, new Metadata(), cb));
+      expect(cleared.response?.cleared).toBe(2);
+      const allowed = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
+      expect(allowed.response?.values).toEqual([1n, 2n, 3n]);
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('activates faults as named: transient for K calls, permanent until cleared, intermittent replayable by seed', async () => {
+    await using gw = await startGateway({ config: { faultInjection: { enabled: true }, methods: { Sort: { versions: TMR } } } });
+    const admin = adminOf(gw);
+    try {
+      await inject(admin, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, activation: { $case: 'transient', value: { count: 3n } } });
+      const transient = [];
+      for (let i = 0; i < 5; i++) transient.push(await injectedOn(gw, `transient-${i}`));
+      expect(transient).toEqual([['wrong_value@sort-heap'], ['wrong_value@sort-heap'], ['wrong_value@sort-heap'], [], []]);
+      expect((await unary<{ faults: unknown[] }>(cb => admin.listFaults({}, new Metadata(), cb))).response?.faults).toEqual([]);
+
+      const permanent = await inject(admin, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-radix'] });
+      for (let i = 0; i < 3; i++) expect(await injectedOn(gw, `permanent-${i}`)).toEqual(['exception@sort-radix']);
+      const listed = await unary<{ faults: { activations: bigint }[] }>(cb => admin.listFaults({}, new Metadata(), cb));
+      expect(listed.response?.faults[0]?.activations).toBe(3n);
+      await unary(cb => admin.clearFaults({ ids: [permanent.response!.fault!.id] }, new Metadata(), cb));
+      expect(await injectedOn(gw, 'permanent-after')).toEqual([]);
+
+      const intermittent = { kind: FaultKind.FAULT_KIND_DELAY, delayMs: 1n, seed: 42n };
+      const pattern = async (): Promise<boolean[]> => {
+        const fired: boolean[] = [];
+        for (let i = 0; i < 60; i++) fired.push((await injectedOn(gw, `intermittent-${i}`)).length > 0);
+        return fired;
+      };
+      const first = await inject(admin, { ...intermittent, activation: { $case: 'intermittent', value: { probability: 0.5 } } });
+      const once = await pattern();
+      await unary(cb => admin.clearFaults({ ids: [first.response!.fault!.id] }, new Metadata(), cb));
+      await inject(admin, { ...intermittent, activation: { $case: 'intermittent', value: { probability: 0.5 } } });
+      const again = await pattern();
+      // 60 draws at p = 0.5: 4 standard deviations is about ±15.
+      const count = once.filter(Boolean).length;
+      expect(count).toBeGreaterThan(15);
+      expect(count).toBeLessThan(45);
+      expect(again).toEqual(once);
+    } finally {
+      admin.close();
+    }
+  });
+});
