@@ -131,7 +131,7 @@ export function createFaultRegistry(options: FaultRegistryOptions): FaultRegistr
             faultId: entry.id,
             kind: entry.spec.kind,
             delayMs: entry.spec.delayMs,
-            corruptionSeed: `${entry.spec.seed}/${requestId}`,
+            corruptionSeed: corruptionSeedOf(entry.spec, requestId, version),
           });
           fired = true;
         }
@@ -156,6 +156,14 @@ export function createFaultRegistry(options: FaultRegistryOptions): FaultRegistr
       };
     },
   };
+}
+
+/**
+ * Only a common-mode fault's versions share a corruption, and so a wrong answer: two versions
+ * with independent faults are corrupted independently, as two real bugs would be.
+ */
+export function corruptionSeedOf(spec: Pick<FaultSpec, 'kind' | 'seed'>, scope: string, version: string): string {
+  return spec.kind === 'common_mode' ? `${spec.seed}/${scope}` : `${spec.seed}/${scope}/${version}`;
 }
 
 function snapshot(entry: Entry): ActiveFault {

@@ -43,8 +43,11 @@ export function validateFault(draft: FaultDraft, catalogue: VersionCatalogue): F
   const method = resolveMethod(draft, catalogue, problems);
   checkVersions(draft, kind, method, catalogue, problems);
   const activation = checkActivation(draft.activation, problems);
+  const before = problems.length;
   const delayMs = checkInteger('delay_ms', draft.delayMs ?? 0, 0, FAULT_LIMITS.maxDelayMs, problems);
-  if (kind === 'delay' && delayMs === 0) problems.push('delay_ms: a delay fault needs delay_ms of at least 1');
+  if (kind === 'delay' && delayMs === 0 && problems.length === before) {
+    problems.push('delay_ms: a delay fault needs delay_ms of at least 1');
+  }
   if (kind !== 'delay' && kind !== undefined && delayMs > 0) problems.push(`delay_ms: only a delay fault takes a delay, not ${kind}`);
   const durationMs = checkInteger('duration_ms', draft.durationMs ?? 0, 0, FAULT_LIMITS.maxDurationMs, problems);
   const seed = checkSeed(draft.seed ?? 0, problems);

@@ -2,7 +2,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { NvoteError } from '../errors.js';
 import type { Injection } from '../faults/fault-spec.js';
 import type { FaultRegistry } from '../faults/fault-registry.js';
-import { FaultLimitError } from '../faults/fault-registry.js';
+import { corruptionSeedOf, FaultLimitError } from '../faults/fault-registry.js';
 import { FAULT_HEADER, parseFaultHeader } from '../faults/parse-fault-header.js';
 import { validateFault, type VersionCatalogue } from '../faults/validate-fault.js';
 import { requireFaultToken } from './fault-access.js';
@@ -56,7 +56,7 @@ export function faultsForCall(
         faultId: `call:${index}`,
         kind: spec.kind,
         delayMs: spec.delayMs,
-        corruptionSeed: `${spec.seed}/call:${index}/${requestId}`,
+        corruptionSeed: corruptionSeedOf(spec, `call:${index}/${requestId}`, version),
       });
     }
   }

@@ -25,5 +25,9 @@ export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateRespons
   isValue: (value): value is EvaluateValue => isNumber(value) && Number.isFinite(value),
   toResponse: value => ({ value }),
   // Nudged by 0.1% plus one: beyond any sensible tolerance, still an ordinary finite number.
-  wrongValue: (value, _input, random) => value + (Math.abs(value) * 1e-3 + 1) * (random.next() < 0.5 ? -1 : 1),
+  wrongValue: (value, _input, random) => {
+    const nudge = (Math.abs(value) * 1e-3 + 1) * (random.next() < 0.5 ? -1 : 1);
+    // Next to the largest double, nudge towards zero: a wrong answer must still be a valid one.
+    return Number.isFinite(value + nudge) ? value + nudge : value - nudge;
+  },
 });
