@@ -117,13 +117,20 @@ describe('nvote campaign', () => {
       '--kinds', 'crash,exception,wrong_value,bit_flip,hang',
     );
     expect(result.code, result.stdout).toBe(0);
-    expect(result.summary.model).toHaveLength(6);
-    for (const row of result.summary.model) {
-      expect(row.consistent, `${row.method} p=${row.p}`).toBe(true);
-      expect(row.requests).toBe(150);
-    }
+    const perMethod = result.summary.model.filter(row => !row.pooled);
+    const pooled = result.summary.model.filter(row => row.pooled);
+    expect(perMethod).toHaveLength(6);
+    for (const row of perMethod) expect(row.requests).toBe(150);
+    // The check: one row per N and p, every one inside its Bonferroni-corrected interval.
+    expect(pooled.map(row => `${row.method} ${row.p} ${row.requests}`).sort()).toEqual([
+      'all N=3 methods 0.1 300',
+      'all N=3 methods 0.3 300',
+      'all N=4 methods 0.1 150',
+      'all N=4 methods 0.3 150',
+    ]);
+    for (const row of pooled) expect(row.consistent, `${row.method} p=${row.p}`).toBe(true);
     // The failure rate grows with p, as the model says, and a 4-version Sort needs three agreeing.
-    const evaluate = result.summary.model.filter(row => row.method === 'Evaluate');
+    const evaluate = perMethod.filter(row => row.method === 'Evaluate');
     expect(evaluate[1]!.observed).toBeGreaterThan(evaluate[0]!.observed);
     expect(result.summary.model.find(row => row.method === 'Sort')?.versions).toBe(4);
     expect(result.summary.totals.wrong).toBe(result.summary.escapes.length);

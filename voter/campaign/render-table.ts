@@ -46,14 +46,20 @@ export function renderTable(summary: CampaignSummary): string {
   }
   if (summary.escapes.length > 10) lines.push(`  ... ${summary.escapes.length - 10} more in the history`);
   const { withoutFaults, withFaults } = summary.latency;
+  if (summary.unansweredWithMinority > 0 && plan.faults.mode === 'intermittent') {
+    lines.push(
+      `no answer with a faulty minority: ${summary.unansweredWithMinority} (healthy versions out of budget while faulty workers were replaced; counted in the observed rates)`,
+    );
+  }
   lines.push(
     `latency ms: without faults p50 ${withoutFaults.p50Ms} p99 ${withoutFaults.p99Ms} (${withoutFaults.count}); with faults p50 ${withFaults.p50Ms} p99 ${withFaults.p99Ms} (${withFaults.count})`,
   );
   if (summary.model.length > 0) {
     lines.push(
       '',
-      'P(wrong or no answer) per request, observed vs the independent-fault model (99% Wilson interval);',
-      'p is the planted per-version fault probability, p seen the share of version runs that were in fact faulty:',
+      'P(wrong or no answer) per request, observed vs the independent-fault model, with Wilson intervals',
+      '(99% per method; pooled rows at the Bonferroni-corrected level the check uses). p is the planted',
+      'per-version fault probability, p seen the share of version runs that were in fact faulty:',
       ...grid(
         ['method', 'N', 'p', 'p seen', 'requests', 'observed', 'interval', 'model', 'simplex p', 'TMR 3p²-2p³', 'fits'],
         summary.model.map(row => [
@@ -63,7 +69,7 @@ export function renderTable(summary: CampaignSummary): string {
           row.pObserved.toFixed(3),
           row.requests,
           row.observed.toFixed(4),
-          `${row.low.toFixed(4)}..${row.high.toFixed(4)}`,
+          `${row.low.toFixed(4)}..${row.high.toFixed(4)}${row.pooled ? ` (${(row.confidence * 100).toFixed(2)}%)` : ''}`,
           row.model.toFixed(4),
           row.simplex.toFixed(4),
           row.tmr.toFixed(4),

@@ -205,7 +205,7 @@ function writeOutputs(
 }
 
 function sweepSvg(summary: CampaignSummary): string {
-  const methods = [...new Set(summary.model.map(row => row.method))];
+  const methods = [...new Set(summary.model.filter(row => !row.pooled).map(row => row.method))];
   const series = methods.map(method => {
     const rows = summary.model.filter(row => row.method === method).sort((a, b) => a.p - b.p);
     const versions = rows[0]?.versions ?? 3;
