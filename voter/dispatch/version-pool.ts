@@ -35,6 +35,9 @@ export interface VersionPool {
   close(): Promise<void>;
 }
 
+const WARM_UP: VersionTask = { input: undefined, warmUp: true };
+const MAX_FAILED_TOP_UPS = 3;
+
 // Run from source (tests under tsx) the worker entry is .ts, compiled it is .js.
 const VERSION_WORKER = new URL(`./version-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
@@ -54,13 +57,39 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
     env: {},
   });
   piscina.on('error', error => options.onOrphanError(error));
+
+  // piscina 5.3.2 stops replacing lost workers for good once one dies before it is ready
+  // (its workerFailsDuringBootstrap flag); it then starts workers only for queued work, so an
+  // idle pool shrinks with every crash. Warm-up tasks are queued work: enough of them at once
+  // bring the pool back to size. A version whose workers cannot start at all gets a few tries,
+  // not an endless respawn loop; any real task that succeeds re-arms them.
+  let failedTopUps = 0;
+  let toppingUp = false;
+  const topUp = async (): Promise<void> => {
+    if (closing || toppingUp || failedTopUps >= MAX_FAILED_TOP_UPS || piscina.threads.length >= options.threads) return;
+    toppingUp = true;
+    try {
+      const warmUps = Array.from({ length: options.threads }, () => piscina.run(WARM_UP));
+      const settled = await Promise.allSettled(warmUps);
+      failedTopUps = settled.every(result => result.status === 'fulfilled') ? 0 : failedTopUps + 1;
+    } finally {
+      toppingUp = false;
+    }
+    if (piscina.threads.length < options.threads) setImmediate(() => void topUp());
+  };
   piscina.on('workerDestroy', () => {
-    if (!closing) options.onWorkerLost();
+    if (closing) return;
+    options.onWorkerLost();
+    setImmediate(() => void topUp());
   });
 
   return {
     id: options.id,
-    run: (task, signal) => piscina.run(task, { signal }),
+    run: async (task, signal) => {
+      const result: unknown = await piscina.run(task, { signal });
+      failedTopUps = 0;
+      return result;
+    },
     isClosing: () => closing,
     aliveThreads: () => piscina.threads.length,
     stats: () => ({

@@ -5,6 +5,8 @@
 export interface VersionTask {
   readonly input: unknown;
   readonly fault?: WorkerFault;
+  /** Loads the version and returns without running it: how the gateway refills a pool. */
+  readonly warmUp?: boolean;
 }
 
 /** Faults that happen inside the worker thread, where a real one would. */

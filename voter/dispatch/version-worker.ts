@@ -32,6 +32,7 @@ const INJECTED_CRASH_EXIT_CODE = 70;
 
 export default async function runVersion(task: VersionTask): Promise<unknown> {
   version ??= await loading;
+  if (task.warmUp === true) return undefined;
   if (task.fault === undefined) return version(task.input);
   return suffer(version, task.fault, task.input);
 }

@@ -7,12 +7,14 @@ import {
 import { createExactVoter } from '../vote/exact-voter.js';
 import { createToleranceVoter } from '../vote/tolerance-voter.js';
 import { isNumber } from './guards.js';
+import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateResponse, EvaluateInput, EvaluateValue>({
   name: 'Evaluate',
   service: 'nvote.v1.ComputeService',
-  definition: ComputeServiceService.evaluate,
+  // Checked strictly before ts-proto decodes it (see strict-request.ts).
+  definition: withStrictRequests(ComputeServiceService.evaluate),
   versions: [
     versionModule('evaluate-recursive-descent', 'evaluate/recursive-descent.js'),
     versionModule('evaluate-shunting-yard', 'evaluate/shunting-yard.js'),

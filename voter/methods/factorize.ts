@@ -6,6 +6,7 @@ import {
 } from '../gen/nvote/v1/compute_service.js';
 import { createExactVoter } from '../vote/exact-voter.js';
 import { isBigIntArray } from './guards.js';
+import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -13,7 +14,8 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResponse, FactorizeInput, FactorizeValue>({
   name: 'Factorize',
   service: 'nvote.v1.ComputeService',
-  definition: ComputeServiceService.factorize,
+  // Checked strictly before ts-proto decodes it (see strict-request.ts).
+  definition: withStrictRequests(ComputeServiceService.factorize),
   versions: [
     versionModule('factorize-trial-division', 'factorize/trial-division.js'),
     versionModule('factorize-pollard-rho', 'factorize/pollard-rho.js'),

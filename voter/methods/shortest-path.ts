@@ -6,6 +6,7 @@ import {
 } from '../gen/nvote/v1/compute_service.js';
 import { createShortestPathVoter } from '../vote/shortest-path-voter.js';
 import { isNumber, isRecord, isUint32Array } from './guards.js';
+import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 export const shortestPathMethod = defineVotedMethod<
@@ -16,7 +17,8 @@ export const shortestPathMethod = defineVotedMethod<
 >({
   name: 'ShortestPath',
   service: 'nvote.v1.ComputeService',
-  definition: ComputeServiceService.shortestPath,
+  // Checked strictly before ts-proto decodes it (see strict-request.ts).
+  definition: withStrictRequests(ComputeServiceService.shortestPath),
   versions: [
     versionModule('shortest-path-dijkstra', 'shortest-path/dijkstra.js'),
     versionModule('shortest-path-bellman-ford', 'shortest-path/bellman-ford.js'),

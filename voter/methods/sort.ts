@@ -2,6 +2,7 @@ import type { SortInput, SortValue } from '../../versions/contract.js';
 import { ComputeServiceService, type SortRequest, type SortResponse } from '../gen/nvote/v1/compute_service.js';
 import { createExactVoter } from '../vote/exact-voter.js';
 import { isBigIntArray } from './guards.js';
+import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 const INT64_MIN = -(2n ** 63n);
@@ -10,7 +11,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 export const sortMethod = defineVotedMethod<SortRequest, SortResponse, SortInput, SortValue>({
   name: 'Sort',
   service: 'nvote.v1.ComputeService',
-  definition: ComputeServiceService.sort,
+  // Checked strictly before ts-proto decodes it (see strict-request.ts).
+  definition: withStrictRequests(ComputeServiceService.sort),
   versions: [
     versionModule('sort-merge', 'sort/merge.js'),
     versionModule('sort-heap', 'sort/heap.js'),

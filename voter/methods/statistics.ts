@@ -6,6 +6,7 @@ import {
 } from '../gen/nvote/v1/compute_service.js';
 import { createToleranceVoter } from '../vote/tolerance-voter.js';
 import { isNumber, isRecord } from './guards.js';
+import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 const FIELDS = ['count', 'mean', 'variance', 'stddev', 'min', 'max', 'median'] as const;
@@ -14,7 +15,8 @@ const NUDGEABLE = ['mean', 'variance', 'stddev', 'min', 'max', 'median'] as cons
 export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsResponse, StatisticsInput, StatisticsValue>({
   name: 'Statistics',
   service: 'nvote.v1.ComputeService',
-  definition: ComputeServiceService.statistics,
+  // Checked strictly before ts-proto decodes it (see strict-request.ts).
+  definition: withStrictRequests(ComputeServiceService.statistics),
   versions: [
     versionModule('statistics-two-pass', 'statistics/two-pass.js'),
     versionModule('statistics-welford', 'statistics/welford.js'),
