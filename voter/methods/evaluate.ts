@@ -26,9 +26,10 @@ export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateRespons
   toInput: request => ({ expression: request.expression }),
   isValue: (value): value is EvaluateValue => isNumber(value) && Number.isFinite(value),
   toResponse: value => ({ value }),
-  // Nudged by 0.1% plus one: beyond any sensible tolerance, still an ordinary finite number.
+  // Nudged by 0.1–0.2% plus one, by a random amount so that independent faults rarely agree:
+  // beyond any sensible tolerance, still an ordinary finite number.
   wrongValue: (value, _input, random) => {
-    const nudge = (Math.abs(value) * 1e-3 + 1) * (random.next() < 0.5 ? -1 : 1);
+    const nudge = (Math.abs(value) * 1e-3 + 1) * (1 + random.next()) * (random.next() < 0.5 ? -1 : 1);
     // Next to the largest double, nudge towards zero: a wrong answer must still be a valid one.
     return Number.isFinite(value + nudge) ? value + nudge : value - nudge;
   },

@@ -28,13 +28,15 @@ export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResp
   isValue: (value): value is FactorizeValue =>
     isBigIntArray(value) && value.every(item => item >= 0n && item <= UINT64_MAX),
   toResponse: value => ({ factors: value }),
-  // One factor replaced by a neighbouring odd number: a primality test that let a composite through.
+  // One factor replaced by a nearby odd number: a primality test that let a composite through.
   wrongValue: (value, _input, random) => {
     if (value.length === 0) return [2n];
     const wrong = [...value];
     const index = random.int(0, wrong.length - 1);
     const factor = wrong[index] as bigint;
-    wrong[index] = factor === 2n ? 3n : factor + 2n;
+    const step = 2n * BigInt(random.int(1, 1_000));
+    const wrongFactor = (factor | 1n) + step;
+    wrong[index] = wrongFactor > UINT64_MAX ? (factor | 1n) - step : wrongFactor;
     return wrong;
   },
 });

@@ -26,13 +26,15 @@ export const sortMethod = defineVotedMethod<SortRequest, SortResponse, SortInput
   isValue: (value): value is SortValue =>
     isBigIntArray(value) && value.every(item => item >= INT64_MIN && item <= INT64_MAX),
   toResponse: value => ({ values: value }),
-  // One element changed by one: the classic off-by-one a sort bug produces.
+  // One element off by a little: the kind of slip a sort bug makes. Independent faults pick
+  // their own element and amount, so two of them rarely agree by chance.
   wrongValue: (value, _input, random) => {
     if (value.length === 0) return [0n];
     const wrong = [...value];
     const index = random.int(0, wrong.length - 1);
     const item = wrong[index] as bigint;
-    wrong[index] = item === INT64_MAX ? item - 1n : item + 1n;
+    const delta = BigInt(random.int(1, 1_000));
+    wrong[index] = item > INT64_MAX - delta ? item - delta : item + delta;
     return wrong;
   },
 });

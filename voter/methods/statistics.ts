@@ -36,7 +36,7 @@ export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsR
   // One summary field nudged by 0.1% plus one, the rest left right: a bug in one accumulator.
   wrongValue: (value, _input, random) => {
     const field = random.pick(NUDGEABLE);
-    const nudge = (Math.abs(value[field]) * 1e-3 + 1) * (random.next() < 0.5 ? -1 : 1);
+    const nudge = (Math.abs(value[field]) * 1e-3 + 1) * (1 + random.next()) * (random.next() < 0.5 ? -1 : 1);
     // Next to the largest double, nudge towards zero: a wrong answer must still be a valid one.
     const wrong = Number.isFinite(value[field] + nudge) ? value[field] + nudge : value[field] - nudge;
     return { ...value, [field]: wrong };
