@@ -137,6 +137,7 @@ describe('nvote campaign', () => {
     const svg = readFileSync(join(result.out, 'sweep.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('Sort (N=4) observed');
+    expect(svg).not.toContain('observed (N=');
     expect(svg).toContain('TMR');
   }, 120_000);
 

@@ -210,7 +210,7 @@ function sweepSvg(summary: CampaignSummary): string {
     const rows = summary.model.filter(row => row.method === method).sort((a, b) => a.p - b.p);
     const versions = rows[0]?.versions ?? 3;
     return {
-      label: `${method} (N=${versions}) observed`,
+      label: method,
       versions,
       points: rows.map(row => ({ p: row.pFaulty, observed: row.observed, low: row.low, high: row.high, requests: row.requests })),
     };
