@@ -1,7 +1,8 @@
 import { credentials, Metadata, status } from '@grpc/grpc-js';
-import { FaultInjectionServiceClient, FaultKind as WireFaultKind, type InjectFaultResponse } from '../gen/nvote/v1/fault_injection_service.js';
+import { FaultInjectionServiceClient, type InjectFaultResponse } from '../gen/nvote/v1/fault_injection_service.js';
 import { Verdict, verdictToJSON } from '../gen/nvote/v1/vote_report.js';
 import { RESULT_FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
+import { WIRE_FAULT_KIND } from '../faults/wire-fault-kind.js';
 import { seededRandom, type SeededRandom } from '../faults/seeded-random.js';
 import { BENIGN_KINDS, type CampaignPlan } from './campaign-plan.js';
 import { createComputeCaller, type CallOutcome, type ComputeCaller } from './compute-caller.js';
@@ -41,16 +42,6 @@ export class CampaignError extends Error {
   override readonly name = 'CampaignError';
 }
 
-const WIRE_KIND: Readonly<Record<FaultKind, WireFaultKind>> = {
-  crash: WireFaultKind.FAULT_KIND_CRASH,
-  exception: WireFaultKind.FAULT_KIND_EXCEPTION,
-  hang: WireFaultKind.FAULT_KIND_HANG,
-  delay: WireFaultKind.FAULT_KIND_DELAY,
-  wrong_value: WireFaultKind.FAULT_KIND_WRONG_VALUE,
-  bit_flip: WireFaultKind.FAULT_KIND_BIT_FLIP,
-  oom: WireFaultKind.FAULT_KIND_OOM,
-  common_mode: WireFaultKind.FAULT_KIND_COMMON_MODE,
-};
 
 /**
  * Runs a bounded campaign against a gateway with fault injection enabled and returns its
@@ -167,7 +158,7 @@ async function plantIntermittent(
             admin.injectFault(
               {
                 spec: {
-                  kind: WIRE_KIND[kind],
+                  kind: WIRE_FAULT_KIND[kind],
                   method,
                   versions: [version],
                   activation: { $case: 'intermittent', value: { probability: q } },

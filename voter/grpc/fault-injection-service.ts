@@ -1,8 +1,8 @@
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { NvoteError } from '../errors.js';
-import { FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
 import { FaultLimitError, type ActiveFault } from '../faults/fault-registry.js';
+import { faultKindOfWire, WIRE_FAULT_KIND } from '../faults/wire-fault-kind.js';
 import { validateFault, type DraftActivation, type FaultDraft } from '../faults/validate-fault.js';
 import {
   FaultInjectionServiceService,
@@ -17,17 +17,6 @@ import { toServiceError } from './status.js';
 
 export const FAULT_INJECTION_SERVICE = 'nvote.v1.FaultInjectionService';
 
-const WIRE_KIND: Readonly<Record<FaultKind, WireFaultKind>> = {
-  crash: WireFaultKind.FAULT_KIND_CRASH,
-  exception: WireFaultKind.FAULT_KIND_EXCEPTION,
-  hang: WireFaultKind.FAULT_KIND_HANG,
-  delay: WireFaultKind.FAULT_KIND_DELAY,
-  wrong_value: WireFaultKind.FAULT_KIND_WRONG_VALUE,
-  bit_flip: WireFaultKind.FAULT_KIND_BIT_FLIP,
-  oom: WireFaultKind.FAULT_KIND_OOM,
-  common_mode: WireFaultKind.FAULT_KIND_COMMON_MODE,
-};
-const KIND_OF_WIRE = new Map<number, FaultKind>(FAULT_KINDS.map(kind => [WIRE_KIND[kind], kind]));
 
 /** The admin service; added to the server only when fault injection is enabled. */
 export function addFaultInjectionService(server: Server, injection: FaultInjection, logger: Logger): void {
@@ -77,7 +66,7 @@ export function addFaultInjectionService(server: Server, injection: FaultInjecti
 
 function draftOf(spec: WireFaultSpec | undefined): FaultDraft {
   if (spec === undefined) return {};
-  const kind = spec.kind === WireFaultKind.FAULT_KIND_UNSPECIFIED ? undefined : (KIND_OF_WIRE.get(spec.kind) ?? `${spec.kind}`);
+  const kind = spec.kind === WireFaultKind.FAULT_KIND_UNSPECIFIED ? undefined : (faultKindOfWire(spec.kind) ?? `${spec.kind}`);
   return {
     ...(kind === undefined ? {} : { kind }),
     method: spec.method,
@@ -111,7 +100,7 @@ function toWire(fault: ActiveFault): WireFault {
   return {
     id: fault.id,
     spec: {
-      kind: WIRE_KIND[spec.kind],
+      kind: WIRE_FAULT_KIND[spec.kind],
       method: spec.method,
       versions: [...spec.versions],
       activation,
