@@ -54,6 +54,14 @@ export function renderTable(summary: CampaignSummary): string {
   lines.push(
     `latency ms: without faults p50 ${withoutFaults.p50Ms} p99 ${withoutFaults.p99Ms} (${withoutFaults.count}); with faults p50 ${withFaults.p50Ms} p99 ${withFaults.p99Ms} (${withFaults.count})`,
   );
+  if (summary.gateway !== undefined) {
+    const g = summary.gateway;
+    const threads = g.threadsBefore === undefined ? 'n/a' : `${g.threadsBefore} -> ${g.threadsAfter ?? 'n/a'}`;
+    lines.push(
+      `campaign's gateway: ${g.workersReplaced} workers replaced (${g.workersReplacedPerMinute}/min); OS threads ${threads}; ` +
+        `RSS ${g.rssBeforeMb} -> ${g.rssAfterMb} MB; main heap ${g.heapUsedBeforeMb} -> ${g.heapUsedAfterMb} MB (no forced GC)`,
+    );
+  }
   if (summary.model.length > 0) {
     lines.push(
       '',

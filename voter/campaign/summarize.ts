@@ -63,6 +63,20 @@ export interface Check {
   readonly detail: string;
 }
 
+/** The campaign's own gateway process, sampled as the first phase starts and after the last. */
+export interface GatewayFootprint {
+  /** OS threads of the process (Linux), main and workers; bounded if pools replace, not accumulate. */
+  readonly threadsBefore: number | undefined;
+  readonly threadsAfter: number | undefined;
+  readonly rssBeforeMb: number;
+  readonly rssAfterMb: number;
+  /** Main-thread JS heap, without a forced collection. */
+  readonly heapUsedBeforeMb: number;
+  readonly heapUsedAfterMb: number;
+  readonly workersReplaced: number;
+  readonly workersReplacedPerMinute: number;
+}
+
 export interface CampaignSummary {
   readonly startedAt: string;
   readonly durationMs: number;
@@ -89,6 +103,8 @@ export interface CampaignSummary {
   readonly latency: { readonly withoutFaults: LatencySummary; readonly withFaults: LatencySummary };
   readonly model: readonly ModelRow[];
   readonly checks: readonly Check[];
+  /** Present when the campaign started its own gateway. */
+  readonly gateway?: GatewayFootprint;
 }
 
 /** The most faulty versions a strict-majority voter over n versions can mask. */

@@ -3,7 +3,7 @@
  * bounded fault-injection campaign, checks every answer against the campaign's own references,
  * and reports the outcome against the reliability model.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -14,7 +14,7 @@ import { toJsonLine } from '../campaign/history.js';
 import { createProgress, type ProgressSink } from '../campaign/progress.js';
 import { renderTable } from '../campaign/render-table.js';
 import { CampaignError, runCampaign } from '../campaign/run-campaign.js';
-import { summarize, type CampaignSummary } from '../campaign/summarize.js';
+import { summarize, type CampaignSummary, type GatewayFootprint } from '../campaign/summarize.js';
 import { renderSweepSvg } from '../campaign/svg-plot.js';
 import { builtInWorkloads } from '../campaign/workloads/index.js';
 import { ConfigError, resolveConfig } from '../config.js';
@@ -98,8 +98,12 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     const progress = createProgress(io.stderr);
     let failed = 0;
     let wrong = 0;
+    let before: Sample | undefined;
     const run = await runCampaign(plan, builtInWorkloads, { address, ...(token === undefined ? {} : { token }) }, {
-      onPhase: (phase, index, count) => progress.phase(`${phase.label} (${index + 1} of ${count})`),
+      onPhase: (phase, index, count) => {
+        if (index === 0 && app !== undefined) before = sampleProcess();
+        progress.phase(`${phase.label} (${index + 1} of ${count})`);
+      },
       onEntry: (entry, done, total) => {
         if (entry.wrong) wrong += 1;
         else if (!entry.correct) failed += 1;
@@ -107,7 +111,10 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
       },
     });
     progress.finish();
-    const summary = summarize(run, p => failingShare(plan, p));
+    const summary = {
+      ...summarize(run, p => failingShare(plan, p)),
+      ...(app !== undefined && before !== undefined ? { gateway: await footprintOf(app, before, run.durationMs) } : {}),
+    };
     const table = renderTable(summary);
     io.stdout.write(table);
     if (values.out !== undefined) writeOutputs(values.out, run.history, summary, table, io);
@@ -121,6 +128,47 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   } finally {
     await app?.stop();
   }
+}
+
+interface Sample {
+  readonly at: number;
+  readonly threads: number | undefined;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+}
+
+function sampleProcess(): Sample {
+  const memory = process.memoryUsage();
+  return { at: performance.now(), threads: osThreads(), rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed) };
+}
+
+function osThreads(): number | undefined {
+  try {
+    const match = /^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match === null ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / 1_048_576);
+}
+
+async function footprintOf(app: App, before: Sample, durationMs: number): Promise<GatewayFootprint> {
+  const after = sampleProcess();
+  const restarts = await app.registry.getSingleMetric('nvote_worker_restarts_total')?.get();
+  const workersReplaced = (restarts?.values ?? []).reduce((sum, sample) => sum + sample.value, 0);
+  return {
+    threadsBefore: before.threads,
+    threadsAfter: after.threads,
+    rssBeforeMb: before.rssMb,
+    rssAfterMb: after.rssMb,
+    heapUsedBeforeMb: before.heapUsedMb,
+    heapUsedAfterMb: after.heapUsedMb,
+    workersReplaced,
+    workersReplacedPerMinute: Math.round((workersReplaced * 60_000) / Math.max(1, durationMs)),
+  };
 }
 
 function planOf(values: Record<string, string | boolean | undefined>): CampaignPlan {
