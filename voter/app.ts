@@ -14,6 +14,21 @@ import { createMetrics, type PoolGaugeSource } from './metrics/create-metrics.js
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 import { majorityOf } from './vote/decide.js';
 
+const WARM_UP_LIMIT_MS = 30_000;
+
+async function warmUpAll(pools: readonly VersionPool[]): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<boolean>(resolve => {
+    timer = setTimeout(() => resolve(false), WARM_UP_LIMIT_MS);
+  });
+  try {
+    const all = Promise.all(pools.map(pool => pool.warmUp())).then(results => results.every(Boolean));
+    return await Promise.race([all, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function faultInjectionOf(config: Config): FaultInjection | undefined {
   const settings = config.faultInjection;
   if (!settings.enabled) return undefined;
@@ -148,11 +163,18 @@ export function createApp(options: AppOptions): App {
 
       const grpcAddress = await bindServer(grpcServer, config.listen.host, config.listen.port);
       metricsServer = await startMetricsServer(metrics.registry, config.metricsListen.host, config.metricsListen.port);
-      updateHealth();
       logger.info(
         { grpc: grpcAddress, metrics: metricsServer.address, methods: config.methods.map(s => s.method.name) },
         'nvote gateway listening',
       );
+      // SERVING only once the versions are loaded: before, a short-deadline call would fail for
+      // want of a worker, not of a majority. A version that cannot load stays visibly down.
+      const started = performance.now();
+      const warm = await warmUpAll([...pools.values()].flat());
+      if (shuttingDown) return { grpc: grpcAddress, metrics: metricsServer.address };
+      if (warm) logger.info({ ms: Math.round(performance.now() - started) }, 'versions loaded; health SERVING');
+      else logger.warn({ waitedMs: WARM_UP_LIMIT_MS }, 'some version workers did not start; health reflects the live ones');
+      updateHealth();
       return { grpc: grpcAddress, metrics: metricsServer.address };
     },
 

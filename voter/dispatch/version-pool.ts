@@ -29,6 +29,8 @@ export interface VersionPool {
   run(task: VersionTask, signal: AbortSignal): Promise<unknown>;
   /** True once close() began: tasks it ends were stopped by the gateway, not lost to a crash. */
   isClosing(): boolean;
+  /** Resolves once every worker has loaded the version (true), or when one could not (false). */
+  warmUp(): Promise<boolean>;
   /** Live workers; cheap, unlike stats(), whose utilization summarises piscina's histograms. */
   aliveThreads(): number;
   stats(): PoolStats;
@@ -91,6 +93,10 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
       return result;
     },
     isClosing: () => closing,
+    warmUp: async () => {
+      const settled = await Promise.allSettled(Array.from({ length: options.threads }, () => piscina.run(WARM_UP)));
+      return settled.every(result => result.status === 'fulfilled');
+    },
     aliveThreads: () => piscina.threads.length,
     stats: () => ({
       threads: piscina.threads.length,
