@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../voter/campaign/history.js';
 import type { CampaignSummary } from '../../voter/campaign/summarize.js';
+import { startGateway } from '../helpers/start-gateway.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/voter/cli/nvote.js');
@@ -148,6 +149,13 @@ describe('nvote campaign', () => {
     expect(svg).not.toContain('observed (N=');
     expect(svg).toContain('TMR');
   }, 120_000);
+
+  it('refuses to run against a gateway that does not inject faults, rather than pass vacuously', async () => {
+    await using gateway = await startGateway();
+    const { code, stderr } = await run(['--target', gateway.address, '--requests', '10']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('does not inject faults (it ignored the fault); start it with --fault-injection');
+  });
 
   it('refuses a plan with every problem listed', async () => {
     const { code, stderr } = await run(['--requests', '0', '--p', '1.5', '--kinds', 'melt', '--methods', 'Nope', '--concurrency=-1']);

@@ -67,7 +67,8 @@ export function renderTable(summary: CampaignSummary): string {
       '',
       'P(wrong or no answer) per request, observed vs the independent-fault model, with Wilson intervals',
       '(99% per method; pooled rows at the Bonferroni-corrected level the check uses). p is the planted',
-      'per-version fault probability, p seen the share of version runs that were in fact faulty:',
+      'per-version probability of a failing fault (delays excluded), p seen the share of version runs',
+      'that were in fact faulty:',
       ...grid(
         ['method', 'N', 'p', 'p seen', 'requests', 'observed', 'interval', 'model', 'simplex p', 'TMR 3p²-2p³', 'fits'],
         summary.model.map(row => [

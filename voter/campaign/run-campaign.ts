@@ -123,7 +123,32 @@ async function discoverVersions(
     }
     versions[method] = outcome.report.versions.map(version => version.version);
   }
+  if (plan.faults.mode === 'per_call') await probeInjection(plan, workloadOf, versions, caller, target);
   return versions;
+}
+
+/**
+ * A gateway without fault injection ignores `x-nvote-fault`, and every call would look fault-free
+ * and pass: one harmless fault first proves that the target really injects.
+ */
+async function probeInjection(
+  plan: CampaignPlan,
+  workloadOf: ReadonlyMap<string, AnyWorkload>,
+  versions: Readonly<Record<string, readonly string[]>>,
+  caller: ComputeCaller,
+  target: CampaignTarget,
+): Promise<void> {
+  const [method, workload] = [...workloadOf][0] as [string, AnyWorkload];
+  const version = versions[method]?.[0] as string;
+  const metadata = metadataWith(target);
+  metadata.set('x-nvote-fault', `delay ${version} delay_ms=1`);
+  const probe = workload.generate(seededRandom(`${plan.seed}/probe-injection`));
+  const outcome = await caller.call(method, probe.request, metadata, plan.deadlineMs);
+  if (outcome.code !== status.OK || !outcome.report?.versions.some(entry => entry.injectedFault === 'delay')) {
+    const why = outcome.code === status.OK ? 'it ignored the fault' : `${status[outcome.code] ?? outcome.code} ${outcome.details ?? ''}`;
+    const remedy = outcome.code === status.UNAUTHENTICATED ? 'pass its token with --token' : 'start it with --fault-injection';
+    throw new CampaignError(`the gateway at ${target.address} does not inject faults (${why}); ${remedy}`);
+  }
 }
 
 function adminCall<T>(start: (callback: (error: Error | null, response?: T) => void) => void): Promise<T> {
