@@ -28,11 +28,13 @@ export interface FanOutOptions {
   /** Aborted when the call ends early (client cancel or deadline): every task stops. */
   readonly callSignal: AbortSignal;
   /**
-   * Aborted once the vote is decided and the stragglers' grace is over: what is still running is
-   * stopped like a task out of budget, so that a hung version does not hold its pool.
+   * Once `onSettle` reports the call decided, the tasks still running get this much longer (within
+   * the budget) and are then stopped like a task out of budget, so that a hung version does not
+   * hold its pool.
    */
-  readonly stragglerSignal?: AbortSignal;
-  readonly onSettle: (settlement: TaskSettlement) => void;
+  readonly stragglerGraceMs: number;
+  /** Returns true once the call needs no more answers (the vote is decided). */
+  readonly onSettle: (settlement: TaskSettlement) => boolean;
 }
 
 /**
@@ -41,20 +43,30 @@ export interface FanOutOptions {
  */
 export async function fanOut(jobs: readonly Job[], options: FanOutOptions): Promise<void> {
   // One controller and one timer per call, cleared on settlement: AbortSignal.timeout/any would
-  // keep a timer alive per request for the whole budget.
+  // keep a timer alive per request for the whole budget. The decision only brings the timer
+  // forward to the stragglers' grace.
   const controller = new AbortController();
   const { signal } = controller;
   const stop = (): void => controller.abort();
-  const timer = setTimeout(stop, Math.max(0, options.budgetMs));
+  const budgetEndsAt = performance.now() + options.budgetMs;
+  let timer = setTimeout(stop, Math.max(0, options.budgetMs));
+  let decided = false;
+  const onSettle = (settlement: TaskSettlement): boolean => {
+    if (!options.onSettle(settlement) || decided) return decided;
+    decided = true;
+    if (options.stragglerGraceMs < budgetEndsAt - performance.now()) {
+      clearTimeout(timer);
+      timer = setTimeout(stop, options.stragglerGraceMs);
+    }
+    return true;
+  };
   options.callSignal.addEventListener('abort', stop, { once: true });
-  options.stragglerSignal?.addEventListener('abort', stop, { once: true });
   if (options.callSignal.aborted) stop();
   try {
-    await runAll(jobs, signal, options);
+    await runAll(jobs, signal, { ...options, onSettle });
   } finally {
     clearTimeout(timer);
     options.callSignal.removeEventListener('abort', stop);
-    options.stragglerSignal?.removeEventListener('abort', stop);
   }
 }
 

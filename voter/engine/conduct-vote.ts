@@ -49,15 +49,15 @@ export interface ConductVoteOptions<TInput, TValue> {
   readonly onFinished: (record: VoteRecord<TValue>) => void;
 }
 
+const NO_INJECTIONS: ReadonlyMap<string, Injection> = new Map();
+
 /**
  * Runs the versions and resolves as soon as the vote is decided (a strict majority agrees, or
- * none can). Stragglers keep running to their budget; `onFinished` reports their verdicts.
+ * none can). Stragglers run on for `stragglerGraceMs` at most; `onFinished` reports their verdicts.
  */
 export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, TValue>): Promise<VoteRecord<TValue>> {
   const { pools, voter } = options;
-  const injections = options.injections ?? new Map<string, Injection>();
-  const stragglers = new AbortController();
-  let stragglerTimer: NodeJS.Timeout | undefined;
+  const injections = options.injections ?? NO_INJECTIONS;
   const configured = pools.length;
   const settlements = new Map<string, Settlement<TValue>>();
   const tasks = new Map<string, TaskSettlement>();
@@ -82,24 +82,23 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
     return injections.size === 0 ? record : { ...record, faultEffect: faultEffectOf(record, tasks, options) };
   };
 
-  const onSettle = (task: TaskSettlement): void => {
+  const onSettle = (task: TaskSettlement): boolean => {
     tasks.set(task.version, task);
     settlements.set(task.version, toSettlement(task, options));
-    if (decision !== undefined) return;
+    if (decision !== undefined) return true;
     decision = decide([...settlements.values()], configured, voter);
-    if (decision === undefined) return;
+    if (decision === undefined) return false;
     resolveDecided(snapshot());
-    if (tasks.size < configured) stragglerTimer = setTimeout(() => stragglers.abort(), options.stragglerGraceMs);
+    return true;
   };
 
   const jobs = pools.map(pool => jobOf(pool, injections.get(pool.id), options));
   void fanOut(jobs, {
     budgetMs: options.budgetMs,
     callSignal: options.callSignal,
-    stragglerSignal: stragglers.signal,
+    stragglerGraceMs: options.stragglerGraceMs,
     onSettle,
   }).then(() => {
-    clearTimeout(stragglerTimer);
     // Every version settled, so the vote was decided at the latest by the last settlement.
     options.onFinished(snapshot());
   });

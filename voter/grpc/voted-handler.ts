@@ -6,6 +6,7 @@ import type { VersionPool } from '../dispatch/version-pool.js';
 import { conductVote, type VoteRecord } from '../engine/conduct-vote.js';
 import { NvoteError } from '../errors.js';
 import { corruptResult } from '../faults/corrupt-result.js';
+import type { Injection } from '../faults/fault-spec.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { callBudgetMs, type BudgetPolicy } from './call-budget.js';
 import { faultsForCall, type CallFaults, type FaultInjection } from './call-faults.js';
@@ -87,8 +88,13 @@ export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unkn
         pools: deps.pools,
         voter: createVoter(settings.tolerance),
         input,
-        injections: faults?.injections ?? new Map(),
-        corrupt: (injection, result) => corruptResult(injection.kind, result, input, method, injection.corruptionSeed),
+        ...(faults === undefined || faults.injections.size === 0
+          ? {}
+          : {
+              injections: faults.injections,
+              corrupt: (injection: Injection, result: unknown) =>
+                corruptResult(injection.kind, result, input, method, injection.corruptionSeed),
+            }),
         isValue: method.isValue,
         budgetMs: callBudgetMs(call.getDeadline(), {
           ...deps.budget,
@@ -108,7 +114,7 @@ export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unkn
     }
 
     vote.then(record => {
-      // Stragglers run on to their own budget once the answer is out.
+      // Stragglers run on (for at most their grace) once the answer is out.
       detach();
       if (signal.aborted) {
         // The client is gone or its deadline passed; grpc-js has already ended the call.
