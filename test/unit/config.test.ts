@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, resolveConfig } from '../../voter/config.js';
+import { DEFAULTS, resolveConfig } from '../../voter/config.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
+import { problemsOf } from '../helpers/config-problems.js';
 
-function problemsOf(input: unknown): readonly string[] {
-  try {
-    resolveConfig(input, builtInMethods);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('resolveConfig', () => {
   it('runs every built-in version with no configuration', () => {

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULTS, isLoopback, resolveConfig } from '../../voter/config.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
+import { problemsOf } from '../helpers/config-problems.js';
 
 const TOKEN = 'a-token-of-sixteen+';
 const NEEDS_TOKEN = (host: string): string =>
   `faultInjection.token: required when fault injection is enabled on a non-loopback address (${host}); set NVOTE_FAULT_INJECTION_TOKEN`;
 
-function problemsOf(input: unknown): readonly string[] {
-  try {
-    resolveConfig(input, builtInMethods);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('resolveConfig: faultInjection', () => {
   it('is disabled by default, with no token and the default cap', () => {
