@@ -79,7 +79,17 @@ describe('a faulty minority is masked', () => {
   });
 
   it('replaces a worker that exhausted its heap and keeps answering', async () => {
-    const gw = await gatewayWith(['sort-merge', 'sort-heap', 'fixture-exhausts-memory'], { maxOldGenerationMb: 32 });
+    gateway = await startGateway({
+      methods: [sortWithFixtures],
+      // The straggler grace must not race the heap limit: on a loaded machine filling 32 MB can
+      // take longer than the default grace, and the version would then be stopped (timeout)
+      // rather than die of its heap (crash).
+      config: {
+        stragglerGraceMs: 20_000,
+        methods: { Sort: { versions: ['sort-merge', 'sort-heap', 'fixture-exhausts-memory'], maxOldGenerationMb: 32 } },
+      },
+    });
+    const gw = gateway;
     const first = await sort(gw, { deadlineMs: 20_000 });
     expect(first.response?.values).toEqual(SORTED);
     const metrics = await settledMetrics(gw, 'fixture-exhausts-memory', 'crash');

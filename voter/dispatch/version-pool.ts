@@ -40,8 +40,8 @@ export interface VersionPool {
 const WARM_UP: VersionTask = { input: undefined, warmUp: true };
 const MAX_FAILED_TOP_UPS = 3;
 
-// Run from source (tests under tsx) the worker entry is .ts, compiled it is .js.
-const VERSION_WORKER = new URL(`./version-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+// Run from source (tests under tsx) the worker entry is .cts, compiled it is .cjs (see version-worker.cts).
+const VERSION_WORKER = new URL(`./version-worker${import.meta.url.endsWith('.ts') ? '.cts' : '.cjs'}`, import.meta.url);
 
 export function createVersionPool(options: VersionPoolOptions): VersionPool {
   let closing = false;

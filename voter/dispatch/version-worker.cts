@@ -1,28 +1,31 @@
-import { createRequire } from 'node:module';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { workerData } from 'node:worker_threads';
-import type { VersionTask, VersionWorkerData, WorkerFault } from './version-task.js';
-
 /**
  * The entry of every version's worker thread: loads the version module once, runs it per task,
  * and, when a task carries an injected fault, makes that fault really happen in this thread.
+ *
+ * CommonJS on purpose. piscina `require()`s its worker file, and since Node 20.19 a `require()` of
+ * an ES module goes through require(esm), whose native code (ModuleWrap::CreateRequiredModuleFacade)
+ * aborts the whole process when the worker is terminated mid-load: an aborted task on a worker
+ * still starting does exactly that. A CommonJS entry never takes that path; the version itself is
+ * loaded with `import()`, whose failures are ordinary rejections. See docs/worker-loading.md.
  */
+import type { VersionTask, VersionWorkerData, WorkerFault } from './version-task.js';
+
+// Plain require: TypeScript's CommonJS import forms are not erasable syntax.
+const { setTimeout: sleep } = require('node:timers/promises') as typeof import('node:timers/promises');
+const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+
 type VersionFunction = (input: unknown) => unknown;
 
 const { versionModule } = workerData as VersionWorkerData;
-// Loading starts with the thread, not with its first task. No top-level await: piscina loads
-// this file with require() first, which is the only way tsx (tests) reaches worker threads.
+// Loading starts with the thread, not with its first task.
 const loading = loadVersion(versionModule);
 loading.catch(() => undefined);
 let version: VersionFunction | undefined;
 
 async function loadVersion(href: string): Promise<VersionFunction> {
-  // Node 20's ESM loader hooks do not reach worker threads, so TypeScript versions (tests,
-  // under tsx) load through require; compiled versions are ordinary ES modules.
-  const loaded = (
-    href.endsWith('.ts') ? createRequire(import.meta.url)(fileURLToPath(href)) : await import(href)
-  ) as { default?: unknown };
+  // Node 20's ESM loader hooks do not reach worker threads, so TypeScript versions (tests, under
+  // tsx) load through tsx's require hook; compiled versions are ordinary ES modules.
+  const loaded = (href.endsWith('.ts') ? require(new URL(href).pathname) : await import(href)) as { default?: unknown };
   if (typeof loaded.default !== 'function') throw new TypeError(`${href} has no default export function`);
   return loaded.default as VersionFunction;
 }
@@ -30,7 +33,7 @@ async function loadVersion(href: string): Promise<VersionFunction> {
 // Exit code for an injected crash, so that logs tell it from a version's own exit.
 const INJECTED_CRASH_EXIT_CODE = 70;
 
-export default async function runVersion(task: VersionTask): Promise<unknown> {
+async function runVersion(task: VersionTask): Promise<unknown> {
   version ??= await loading;
   if (task.warmUp === true) return undefined;
   if (task.fault === undefined) return version(task.input);
@@ -66,3 +69,5 @@ function exhaustHeap(): never {
   const hoard: number[][] = [];
   for (;;) hoard.push(new Array<number>(1 << 20).fill(hoard.length));
 }
+
+module.exports = runVersion;
