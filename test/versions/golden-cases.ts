@@ -75,6 +75,33 @@ export const GOLDEN: Readonly<Record<string, readonly GoldenCase[]>> = {
       expected: no('INVALID_GRAPH'),
     },
     { name: 'too many nodes', input: { nodeCount: 10_001, edges: [], source: 0, target: 1 }, expected: no('TOO_LARGE') },
+    {
+      // Found by a gateway test: two versions answered distance Infinity, one unreachable.
+      name: 'weights whose sum would overflow',
+      input: {
+        nodeCount: 3,
+        edges: [
+          { from: 0, to: 1, weight: 1e308 },
+          { from: 1, to: 2, weight: 1e308 },
+        ],
+        source: 0,
+        target: 2,
+      },
+      expected: no('INVALID_GRAPH'),
+    },
+    {
+      name: 'the largest weight allowed',
+      input: {
+        nodeCount: 3,
+        edges: [
+          { from: 0, to: 1, weight: 1e300 },
+          { from: 1, to: 2, weight: 1e300 },
+        ],
+        source: 0,
+        target: 2,
+      },
+      expected: ok({ reachable: true, distance: 2e300, path: [0, 1, 2] }),
+    },
   ],
   Statistics: [
     { name: 'empty', input: { values: [] }, expected: no('EMPTY') },

@@ -1,8 +1,46 @@
 import type { Edge, ShortestPathInput, ShortestPathValue, VersionResult } from '../contract.js';
 
-const MAX_NODES = 10_000;
-const MAX_EDGES = 100_000;
 const HEAP_ARITY = 4;
+
+/** One refusal of SPEC ShortestPath rules 1-2: when `violated` holds, the answer is `reason`. */
+interface InputCheck {
+  readonly name: string;
+  readonly violated: (input: ShortestPathInput) => boolean;
+  readonly reason: 'TOO_LARGE' | 'INVALID_GRAPH';
+}
+
+// Weights up to 1e300 keep every simple path's sum (at most 9,999 edges) far from overflow.
+const HEAVIEST_WEIGHT = 1e300;
+
+/** Evaluated top to bottom; the first violated check decides, which is the SPEC's order. */
+const INPUT_CHECKS: readonly InputCheck[] = [
+  {
+    name: 'at most 10,000 nodes and 100,000 edges',
+    reason: 'TOO_LARGE',
+    violated: (input) => input.nodeCount > 10_000 || input.edges.length > 100_000,
+  },
+  {
+    name: 'at least one node',
+    reason: 'INVALID_GRAPH',
+    violated: (input) => input.nodeCount === 0,
+  },
+  {
+    name: 'source and target are nodes of the graph',
+    reason: 'INVALID_GRAPH',
+    violated: ({ source, target, nodeCount }) => !(source < nodeCount && target < nodeCount),
+  },
+  {
+    name: 'both ends of every edge are nodes of the graph',
+    reason: 'INVALID_GRAPH',
+    violated: ({ edges, nodeCount }) => !edges.every(({ from, to }) => from < nodeCount && to < nodeCount),
+  },
+  {
+    name: 'every weight lies in [0, 1e300]',
+    reason: 'INVALID_GRAPH',
+    // NaN fails both comparisons, -Infinity the first, +Infinity the second; -0 passes.
+    violated: ({ edges }) => !edges.every(({ weight }) => weight >= 0 && weight <= HEAVIEST_WEIGHT),
+  },
+];
 
 /**
  * Bidirectional Dijkstra: a forward search from the source over outgoing edges and a
@@ -14,16 +52,13 @@ const HEAP_ARITY = 4;
 export default function bidirectionalDijkstra(
   input: ShortestPathInput,
 ): VersionResult<ShortestPathValue> {
+  const refusal = INPUT_CHECKS.find((check) => check.violated(input));
+  if (refusal !== undefined) return { kind: 'domain_error', reason: refusal.reason };
+  // The one-node path needs no edge, so a self-loop on the source changes nothing.
+  if (input.source === input.target) {
+    return { kind: 'value', value: { reachable: true, distance: 0, path: [input.target] } };
+  }
   const { nodeCount, edges, source, target } = input;
-  if (nodeCount > MAX_NODES || edges.length > MAX_EDGES) {
-    return { kind: 'domain_error', reason: 'TOO_LARGE' };
-  }
-  if (!isValidGraph(nodeCount, edges, source, target)) {
-    return { kind: 'domain_error', reason: 'INVALID_GRAPH' };
-  }
-  if (source === target) {
-    return { kind: 'value', value: { reachable: true, distance: 0, path: [source] } };
-  }
 
   const forward = new SearchSide(buildAdjacency(nodeCount, edges, 'forward'));
   const backward = new SearchSide(buildAdjacency(nodeCount, edges, 'backward'));
@@ -34,9 +69,8 @@ export default function bidirectionalDijkstra(
 
   while (!forward.heap.isEmpty() && !backward.heap.isEmpty()) {
     // Stopping rule: every path not yet seen is at least topForward + topBackward long.
-    if (meeting.node !== -1 && forward.heap.minKey() + backward.heap.minKey() >= meeting.distance) {
-      break;
-    }
+    // Stopping when the frontiers first meet instead would be wrong.
+    if (forward.heap.minKey() + backward.heap.minKey() >= meeting.distance) break;
     if (forward.heap.size <= backward.heap.size) {
       expand(forward, backward, meeting);
     } else {
@@ -54,21 +88,6 @@ export default function bidirectionalDijkstra(
     kind: 'value',
     value: { reachable: true, distance: pathWeight(path, edges, nodeCount), path },
   };
-}
-
-function isValidGraph(
-  nodeCount: number,
-  edges: readonly Edge[],
-  source: number,
-  target: number,
-): boolean {
-  if (nodeCount === 0 || source >= nodeCount || target >= nodeCount) return false;
-  for (const edge of edges) {
-    if (edge.from >= nodeCount || edge.to >= nodeCount) return false;
-    // -0 passes `>= 0`; NaN fails it.
-    if (!(edge.weight >= 0) || !Number.isFinite(edge.weight)) return false;
-  }
-  return true;
 }
 
 /** Compressed adjacency lists: the neighbours of `u` are at `offsets[u] .. offsets[u + 1] - 1`. */
@@ -118,8 +137,7 @@ class SearchSide {
     this.adjacency = adjacency;
     this.distance = new Float64Array(nodeCount).fill(Infinity);
     this.parent = new Int32Array(nodeCount).fill(-1);
-    // Labels are tracked explicitly (not as "distance is finite") so that a path whose
-    // length overflows to Infinity still counts as reachable.
+    // Tells a first label (push) from a better one (decrease-key).
     this.labelled = new Uint8Array(nodeCount);
     this.settled = new Uint8Array(nodeCount);
     this.heap = new IndexedQuaternaryHeap(this.distance);
@@ -157,7 +175,7 @@ function expand(
     side.label(next, candidate, node);
     if (other.labelled[next] === 1) {
       const through = candidate + other.distance[next]!;
-      if (meeting.node === -1 || through < meeting.distance) {
+      if (through < meeting.distance) {
         meeting.node = next;
         meeting.distance = through;
       }
@@ -177,9 +195,10 @@ function joinHalves(forwardParent: Int32Array, backwardParent: Int32Array, meeti
 }
 
 /**
- * Each half is a simple path, but with zero-weight cycles the halves may share a node.
- * Cutting out the stretch between two visits of a node keeps every consecutive pair an
- * edge and, as weights are non-negative, cannot lengthen the path.
+ * A guard: each half is a simple path, and a node on both halves would have been recorded
+ * as the meeting first (its sum is no larger), so only a rounding tie could make them
+ * share a node. Cutting out the stretch between two visits of a node keeps every
+ * consecutive pair an edge and, as weights are non-negative, cannot lengthen the path.
  */
 function removeCycles(walk: readonly number[], nodeCount: number): number[] {
   const position = new Int32Array(nodeCount).fill(-1);

@@ -1,44 +1,47 @@
 import type { Edge, ShortestPathInput, ShortestPathValue, VersionResult } from '../contract.js';
 
-const MAX_NODES = 10_000;
-const MAX_EDGES = 100_000;
-const NO_PREDECESSOR = -1;
+const NODE_LIMIT = 10_000;
+const EDGE_LIMIT = 100_000;
+const WEIGHT_LIMIT = 1e300;
+const NONE = -1;
 
-/** Outgoing edges of every node in compressed sparse row form. */
-interface AdjacencyRows {
-  /** Edges of node v are at positions rowStart[v] .. rowStart[v + 1] - 1. */
-  readonly rowStart: Int32Array;
-  readonly heads: Int32Array;
-  readonly weights: Float64Array;
+/**
+ * Forward-star adjacency: the outgoing edges of node v form a linked list that starts at
+ * firstOut[v] and follows nextOut until NONE; edge i leads to head[i] with weight[i].
+ */
+interface ForwardStar {
+  readonly firstOut: Int32Array;
+  readonly nextOut: Int32Array;
+  readonly head: Int32Array;
+  readonly weight: Float64Array;
 }
 
 /**
  * Dijkstra's algorithm with a lazy-deletion binary min-heap over (distance, node) pairs,
- * a CSR adjacency and a predecessor array to rebuild the path.
+ * a forward-star adjacency and a predecessor array to rebuild the path.
  */
 export default function dijkstra(input: ShortestPathInput): VersionResult<ShortestPathValue> {
   const { nodeCount, edges, source, target } = input;
-  if (nodeCount > MAX_NODES || edges.length > MAX_EDGES) {
+  if (nodeCount > NODE_LIMIT || edges.length > EDGE_LIMIT) {
     return { kind: 'domain_error', reason: 'TOO_LARGE' };
   }
-  if (!isValidGraph(nodeCount, edges, source, target)) {
+  const graph = readGraph(nodeCount, edges, source, target);
+  if (graph === undefined) {
     return { kind: 'domain_error', reason: 'INVALID_GRAPH' };
   }
   if (source === target) {
     return { kind: 'value', value: { reachable: true, distance: 0, path: [source] } };
   }
 
-  const adjacency = buildAdjacency(nodeCount, edges);
-  const distance = new Float64Array(nodeCount);
-  // A separate flag rather than an Infinity sentinel: a finite-weight path whose sum
-  // overflows to Infinity still reaches its end node.
-  const reached = new Uint8Array(nodeCount);
+  // Weights are at most 1e300 and a path has fewer than 10,000 edges, so every real
+  // distance is finite and Infinity can mark a node not reached yet.
+  const distance = new Float64Array(nodeCount).fill(Infinity);
   const settled = new Uint8Array(nodeCount);
-  const predecessor = new Int32Array(nodeCount).fill(NO_PREDECESSOR);
-  // Each successful relaxation pushes once, plus the source: at most edges + 1 entries.
+  const predecessor = new Int32Array(nodeCount).fill(NONE);
+  // An edge is scanned only when its tail is settled, which happens once: at most one push
+  // per edge, plus the source.
   const heap = createHeap(edges.length + 1);
 
-  reached[source] = 1;
   distance[source] = 0;
   heapPush(heap, 0, source);
 
@@ -48,57 +51,52 @@ export default function dijkstra(input: ShortestPathInput): VersionResult<Shorte
     settled[node] = 1;
     if (node === target) break;
     const nodeDistance = distance[node] as number;
-    const end = adjacency.rowStart[node + 1] as number;
-    for (let slot = adjacency.rowStart[node] as number; slot < end; slot++) {
-      const head = adjacency.heads[slot] as number;
-      if (settled[head] === 1) continue;
-      const candidate = nodeDistance + (adjacency.weights[slot] as number);
-      if (reached[head] === 0 || candidate < (distance[head] as number)) {
-        reached[head] = 1;
-        distance[head] = candidate;
-        predecessor[head] = node;
-        heapPush(heap, candidate, head);
+    for (let slot = graph.firstOut[node] as number; slot !== NONE; slot = graph.nextOut[slot] as number) {
+      const next = graph.head[slot] as number;
+      if (settled[next] === 1) continue;
+      const candidate = nodeDistance + (graph.weight[slot] as number);
+      if (candidate < (distance[next] as number)) {
+        distance[next] = candidate;
+        predecessor[next] = node;
+        heapPush(heap, candidate, next);
       }
     }
   }
 
-  if (reached[target] === 0) {
+  const found = distance[target] as number;
+  if (found === Infinity) {
     return { kind: 'value', value: { reachable: false, distance: 0, path: [] } };
   }
-  return {
-    kind: 'value',
-    value: { reachable: true, distance: distance[target] as number, path: rebuildPath(predecessor, target) },
-  };
+  return { kind: 'value', value: { reachable: true, distance: found, path: rebuildPath(predecessor, target) } };
 }
 
-function isValidGraph(nodeCount: number, edges: readonly Edge[], source: number, target: number): boolean {
-  if (nodeCount === 0 || source >= nodeCount || target >= nodeCount) return false;
-  for (const edge of edges) {
-    if (edge.from >= nodeCount || edge.to >= nodeCount) return false;
-    // -0 < 0 is false, so -0 passes as required; NaN fails Number.isFinite.
-    if (!Number.isFinite(edge.weight) || edge.weight < 0) return false;
-  }
-  return true;
-}
+/**
+ * Checks SPEC rule 2 while building the adjacency in one pass over the edges; undefined
+ * means INVALID_GRAPH. All of rule 2's causes give that same answer, so which one is met
+ * first does not matter and the pass can stop at the first bad edge.
+ */
+function readGraph(nodeCount: number, edges: readonly Edge[], source: number, target: number): ForwardStar | undefined {
+  // Ids are uint32 (the gateway checks), so no id is below a nodeCount of 0: this also
+  // refuses the empty graph.
+  if (!(source < nodeCount && target < nodeCount)) return undefined;
 
-function buildAdjacency(nodeCount: number, edges: readonly Edge[]): AdjacencyRows {
-  const rowStart = new Int32Array(nodeCount + 1);
-  for (const edge of edges) {
-    rowStart[edge.from + 1] = (rowStart[edge.from + 1] as number) + 1;
+  const firstOut = new Int32Array(nodeCount).fill(NONE);
+  const nextOut = new Int32Array(edges.length);
+  const head = new Int32Array(edges.length);
+  const weight = new Float64Array(edges.length);
+  for (let index = 0; index < edges.length; index++) {
+    const edge = edges[index] as Edge;
+    const from = edge.from;
+    const cost = edge.weight;
+    // Phrased as "inside the range" so that NaN, false under every comparison, lands
+    // outside; -0 >= 0 holds, so -0 is kept.
+    if (!(from < nodeCount && edge.to < nodeCount && cost >= 0 && cost <= WEIGHT_LIMIT)) return undefined;
+    head[index] = edge.to;
+    weight[index] = cost;
+    nextOut[index] = firstOut[from] as number;
+    firstOut[from] = index;
   }
-  for (let node = 0; node < nodeCount; node++) {
-    rowStart[node + 1] = (rowStart[node + 1] as number) + (rowStart[node] as number);
-  }
-  const nextFree = rowStart.slice(0, nodeCount);
-  const heads = new Int32Array(edges.length);
-  const weights = new Float64Array(edges.length);
-  for (const edge of edges) {
-    const slot = nextFree[edge.from] as number;
-    nextFree[edge.from] = slot + 1;
-    heads[slot] = edge.to;
-    weights[slot] = edge.weight;
-  }
-  return { rowStart, heads, weights };
+  return { firstOut, nextOut, head, weight };
 }
 
 /**
@@ -107,7 +105,7 @@ function buildAdjacency(nodeCount: number, edges: readonly Edge[]): AdjacencyRow
  */
 function rebuildPath(predecessor: Int32Array, target: number): number[] {
   const path: number[] = [];
-  for (let node = target; node !== NO_PREDECESSOR; node = predecessor[node] as number) {
+  for (let node = target; node !== NONE; node = predecessor[node] as number) {
     path.push(node);
   }
   path.reverse();
