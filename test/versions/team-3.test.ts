@@ -237,15 +237,15 @@ describe('shortest-path/bidirectional', () => {
     }
   });
 
-  it('counts a path whose weight overflows as reachable (literal reading of the spec)', () => {
+  it('refuses weights whose path sums could overflow (above 1e300) as an invalid graph', () => {
     const edges: Edge[] = [
       { from: 0, to: 1, weight: 1e308 },
       { from: 1, to: 2, weight: 1e308 },
       { from: 2, to: 3, weight: 1e308 },
     ];
     expect(bidirectionalDijkstra({ nodeCount: 4, edges, source: 0, target: 3 })).toEqual({
-      kind: 'value',
-      value: { reachable: true, distance: Infinity, path: [0, 1, 2, 3] },
+      kind: 'domain_error',
+      reason: 'INVALID_GRAPH',
     });
   });
 
