@@ -403,3 +403,128 @@ describe('team 6: evaluate (pratt)', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The TOO_COMPLEX gate at its exact limits, and the shape of every kind of result.
+// ---------------------------------------------------------------------------------------------
+
+/** Depth rule written straight from the SPEC: does the raw running balance ever exceed 200? */
+function referenceTooDeep(text: string): boolean {
+  let depth = 0;
+  let deepest = 0;
+  for (const ch of text) {
+    if (ch === '(') depth += 1;
+    else if (ch === ')') depth -= 1;
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest > 200;
+}
+
+describe('team 6: evaluate (pratt) complexity limits', () => {
+  const nested = (depth: number, inner: string): string => '('.repeat(depth) + inner + ')'.repeat(depth);
+
+  it('evaluates a text of exactly 10,000 characters and rejects 10,001 as TOO_COMPLEX', () => {
+    const sum = '1+'.repeat(4999) + '1'; // 9,999 characters
+    expect(sum.length).toBe(9_999);
+    expect(outcome(sum)).toBe(5000);
+    expect(outcome(sum + ' ')).toBe(5000);
+    expect(outcome(sum + '  ')).toBe('TOO_COMPLEX');
+    expect(outcome(sum + '+')).toBe('SYNTAX_ERROR');
+    expect(outcome(sum + '+1')).toBe('TOO_COMPLEX');
+  });
+
+  it('gives every other error its own reason at 10,000 characters but TOO_COMPLEX at 10,001', () => {
+    const pad = (text: string, length: number): string => text + ' '.repeat(length - text.length);
+    const cases: [string, string][] = [
+      ['#', 'SYNTAX_ERROR'],
+      ['', 'SYNTAX_ERROR'],
+      ['1/0', 'DIVISION_BY_ZERO'],
+      ['sqrt(-1)', 'DOMAIN_ERROR'],
+      ['1e999', 'NON_FINITE'],
+    ];
+    for (const [text, reason] of cases) {
+      expect(outcome(pad(text, 10_000)), text).toBe(reason);
+      expect(outcome(pad(text, 10_001)), text).toBe('TOO_COMPLEX');
+    }
+    expect(outcome('#'.repeat(10_000))).toBe('SYNTAX_ERROR');
+    expect(outcome('#'.repeat(10_001))).toBe('TOO_COMPLEX');
+  });
+
+  it('measures length in UTF-16 code units, as JavaScript string length does', () => {
+    const astral = '\u{1F600}'.repeat(5000);
+    expect(astral.length).toBe(10_000);
+    expect(outcome(astral)).toBe('SYNTAX_ERROR');
+    expect(outcome(astral + '1')).toBe('TOO_COMPLEX');
+  });
+
+  it('allows nesting depth exactly 200 and rejects 201, whatever the rest of the text holds', () => {
+    expect(outcome(nested(200, '1/0'))).toBe('DIVISION_BY_ZERO');
+    expect(outcome(nested(201, '1/0'))).toBe('TOO_COMPLEX');
+    expect(outcome(nested(200, '-2^2'))).toBe(-4);
+    expect(outcome(nested(201, '-2^2'))).toBe('TOO_COMPLEX');
+    expect(outcome('('.repeat(200) + '1')).toBe('SYNTAX_ERROR');
+    expect(outcome('('.repeat(201) + '1')).toBe('TOO_COMPLEX');
+    expect(outcome('#' + '('.repeat(201))).toBe('TOO_COMPLEX');
+    expect(outcome('1+'.repeat(100) + nested(201, '1'))).toBe('TOO_COMPLEX');
+    expect(outcome('sqrt('.repeat(201) + '1' + ')'.repeat(201))).toBe('TOO_COMPLEX');
+    expect(outcome('sqrt('.repeat(199) + '(1)' + ')'.repeat(199))).toBe(1);
+  });
+
+  it('lets the depth return to 200 many times without accumulating', () => {
+    expect(outcome(nested(200, '1') + '+' + nested(200, '2'))).toBe(3);
+    expect(outcome(nested(200, '1') + '+' + nested(201, '2'))).toBe('TOO_COMPLEX');
+  });
+
+  it('counts the raw balance, so leading stray closers lower the depth', () => {
+    expect(outcome(')'.repeat(5) + '('.repeat(205))).toBe('SYNTAX_ERROR');
+    expect(outcome(')'.repeat(5) + '('.repeat(206))).toBe('TOO_COMPLEX');
+    expect(outcome('1)' + nested(200, '1'))).toBe('SYNTAX_ERROR');
+  });
+
+  it('agrees with the SPEC depth rule on seeded random runs of parentheses near 200', () => {
+    const random = mulberry32(201);
+    let tooDeep = 0;
+    for (let i = 0; i < 400; i++) {
+      let text = '';
+      while (text.length < 600) {
+        const roll = random();
+        const run = 1 + Math.floor(random() * 120);
+        text += roll < 0.5 ? '('.repeat(run) : roll < 0.9 ? ')'.repeat(run) : '1+';
+      }
+      const expected = referenceTooDeep(text);
+      expect(outcome(text) === 'TOO_COMPLEX', text).toBe(expected);
+      if (expected) tooDeep++;
+    }
+    // Both sides of the limit must be exercised.
+    expect(tooDeep).toBeGreaterThan(40);
+    expect(tooDeep).toBeLessThan(360);
+  });
+
+  it('returns plain result objects for values and for every error reason', () => {
+    const cases: [string, VersionResultShape][] = [
+      ['1+2*3', { kind: 'value', value: 7 }],
+      ['('.repeat(201), { kind: 'domain_error', reason: 'TOO_COMPLEX' }],
+      ['1+', { kind: 'domain_error', reason: 'SYNTAX_ERROR' }],
+      ['1/0', { kind: 'domain_error', reason: 'DIVISION_BY_ZERO' }],
+      ['ln(0)', { kind: 'domain_error', reason: 'DOMAIN_ERROR' }],
+      ['exp(1000)', { kind: 'domain_error', reason: 'NON_FINITE' }],
+    ];
+    for (const [expression, expected] of cases) {
+      const result = evaluate({ expression });
+      expect(result, expression).toStrictEqual(expected);
+      expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+      expect(structuredClone(result)).toStrictEqual(expected);
+    }
+  });
+
+  it('never throws and keeps no state between calls on seeded random inputs', () => {
+    const random = mulberry32(0x5eed);
+    const next = generator(random);
+    const inputs = Array.from({ length: 500 }, () => next());
+    const first = inputs.map((expression) => evaluate({ expression }));
+    const second = inputs.map((expression) => evaluate({ expression }));
+    expect(second).toStrictEqual(first);
+  });
+});
+
+type VersionResultShape = { kind: 'value'; value: number } | { kind: 'domain_error'; reason: string };

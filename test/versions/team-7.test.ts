@@ -320,3 +320,158 @@ describe('factorize/ecm: large and adversarial inputs', () => {
     expect(worst).toBeLessThan(500);
   });
 });
+
+// ---------------------------------------------------------------------------
+// The range gate and the small-factor stage (trial division by 2, 3 and a 6k +- 1 wheel)
+// ---------------------------------------------------------------------------
+
+/** Primes up to `limit` by a plain sieve, independent of the version. */
+function referencePrimesUpTo(limit: number): bigint[] {
+  const composite = new Array<boolean>(limit + 1).fill(false);
+  const primes: bigint[] = [];
+  for (let i = 2; i <= limit; i++) {
+    if (composite[i] === true) continue;
+    primes.push(BigInt(i));
+    for (let j = i * i; j <= limit; j += i) composite[j] = true;
+  }
+  return primes;
+}
+
+const SMALL_PRIMES = referencePrimesUpTo(1100);
+const PRIMES_TO_1000 = SMALL_PRIMES.filter((p) => p <= 1000n);
+
+describe('factorize/ecm: range edges', () => {
+  it('answers OUT_OF_RANGE for exactly 0, 1 and 2^64, as a plain domain error', () => {
+    for (const n of [0n, 1n, 1n << 64n]) {
+      expect(factorizeEcm({ n })).toStrictEqual({ kind: 'domain_error', reason: 'OUT_OF_RANGE' });
+    }
+  });
+
+  it('factors exactly 2 and 2^64 - 1 as plain values', () => {
+    expect(factorizeEcm({ n: 2n })).toStrictEqual({ kind: 'value', value: [2n] });
+    expect(factorizeEcm({ n: MAX_N })).toStrictEqual({
+      kind: 'value',
+      value: [3n, 5n, 17n, 257n, 641n, 65537n, 6700417n],
+    });
+  });
+
+  it('factors 3, 4 and 2^64 - 3 just inside the edges', () => {
+    expect(factorsOf(3n)).toEqual([3n]);
+    expect(factorsOf(4n)).toEqual([2n, 2n]);
+    expectValidFactorization(MAX_N - 2n);
+  });
+
+  it('rejects every n below 2 and above 2^64 - 1 drawn at random', () => {
+    const random = makeRandom(64n);
+    for (let i = 0; i < 200; i++) {
+      const below = 1n - random(64);
+      const above = MAX_N + 1n + random(70);
+      for (const n of [below, above]) {
+        expect(factorizeEcm({ n })).toEqual({ kind: 'domain_error', reason: 'OUT_OF_RANGE' });
+      }
+    }
+  });
+});
+
+describe('factorize/ecm: small-factor stage', () => {
+  it('returns each prime up to 1,100 as itself and each of their squares as two copies', () => {
+    for (const p of SMALL_PRIMES) {
+      expect(factorsOf(p)).toEqual([p]);
+      expect(factorsOf(p * p)).toEqual([p, p]);
+    }
+  });
+
+  it('takes out the largest power of every prime up to 1,000 that fits below 2^64', () => {
+    for (const p of PRIMES_TO_1000) {
+      let power = p;
+      let exponent = 1;
+      while (power * p <= MAX_N) {
+        power *= p;
+        exponent++;
+      }
+      expect(factorsOf(power)).toEqual(Array<bigint>(exponent).fill(p));
+    }
+  });
+
+  it('factors every power of two and of three and their products exactly', () => {
+    for (let a = 0n; a < 64n; a++) {
+      for (let b = 0n; (1n << a) * 3n ** b <= MAX_N; b++) {
+        const n = (1n << a) * 3n ** b;
+        if (n < 2n) continue;
+        const expected = [...Array<bigint>(Number(a)).fill(2n), ...Array<bigint>(Number(b)).fill(3n)];
+        expect(factorsOf(n)).toEqual(expected);
+      }
+    }
+  });
+
+  it('handles cofactors at the edge of the trial-division bound', () => {
+    const cases: [bigint, bigint[]][] = [
+      [997n * 997n, [997n, 997n]],
+      [997n * 1009n, [997n, 1009n]],
+      [1009n * 1009n, [1009n, 1009n]],
+      [1001n, [7n, 11n, 13n]],
+      [1002001n, [7n, 7n, 11n, 11n, 13n, 13n]],
+      [991n * 997n * 1009n * 1013n, [991n, 997n, 1009n, 1013n]],
+      [2n * 997n * 4294967291n, [2n, 997n, 4294967291n]],
+      [(1n << 20n) * 1009n * 1013n, [...Array<bigint>(20).fill(2n), 1009n, 1013n]],
+      [25n * 49n * 121n * 169n, [5n, 5n, 7n, 7n, 11n, 11n, 13n, 13n]],
+    ];
+    // A small prime times the largest prime that still fits: the cofactor is near 2^64 / p.
+    for (const p of [2n, 3n, 5n, 7n, 997n]) {
+      const big = previousPrime(MAX_N / p + 1n);
+      cases.push([p * big, [p, big]]);
+    }
+    for (const [n, expected] of cases) {
+      expect(n <= MAX_N).toBe(true);
+      expect(factorsOf(n), `${n}`).toEqual(expected);
+    }
+  });
+
+  it('factors random products of small primes and one large prime, built with their answer', () => {
+    const random = makeRandom(1009n);
+    for (let i = 0; i < 300; i++) {
+      const chosen: bigint[] = [];
+      let n = 1n;
+      const wanted = 1 + Number(random(4));
+      for (let j = 0; j < wanted; j++) {
+        const p = PRIMES_TO_1000[Number(random(16)) % PRIMES_TO_1000.length] ?? 2n;
+        if (n * p > MAX_N) break;
+        n *= p;
+        chosen.push(p);
+      }
+      if (i % 2 === 0) {
+        const room = BigInt((MAX_N / n).toString(2).length - 1);
+        if (room > 11n) {
+          const big = randomPrime(random, Math.min(63, Number(room)));
+          if (n * big <= MAX_N) {
+            n *= big;
+            chosen.push(big);
+          }
+        }
+      }
+      if (n < 2n) continue;
+      expect(factorsOf(n), `${n}`).toEqual(sorted(chosen));
+    }
+  });
+
+  it('factors every SPEC rule 3 hardest input correctly in well under a second each', () => {
+    const p21 = previousPrime(1n << 21n);
+    const cases: [bigint, bigint[]][] = [
+      [18446743979220271189n, [4294967279n, 4294967291n]],
+      [18446744073709551557n, [18446744073709551557n]],
+      [4294967291n * 4294967291n, [4294967291n, 4294967291n]],
+      [p21 * p21, [p21, p21]],
+      [p21 ** 3n, [p21, p21, p21]],
+      [3825123056546413051n, [149491n, 747451n, 34233211n]],
+      [321197185n, [5n, 19n, 23n, 29n, 37n, 137n]],
+    ];
+    for (const [n, expected] of cases) {
+      const start = performance.now();
+      const actual = factorsOf(n);
+      const elapsed = performance.now() - start;
+      expect(actual).toEqual(expected);
+      // Generous for a loaded 2-core CI box; measured worst is tens of milliseconds.
+      expect(elapsed, `${n}`).toBeLessThan(500);
+    }
+  });
+});

@@ -7,7 +7,8 @@ import type { EvaluateInput, EvaluateValue, VersionResult } from '../contract.js
  * found before any arithmetic); the program is then run on a value stack. Postfix order is
  * exactly the SPEC's evaluation order: an operator runs after its left operand and then its
  * right operand, a function after its argument, so the first runtime error met is the one
- * reported.
+ * reported. Any stage gives up on the input by throwing a private Rejection, which only the
+ * default export catches and turns into the domain error.
  */
 
 const MAX_LENGTH = 10_000;
@@ -88,34 +89,47 @@ const NAMES: ReadonlyMap<string, readonly [kind: number, value: number]> = new M
   ['abs', [T_FUNC, OP_ABS]],
 ]);
 
-function domainError(reason: string): VersionResult<EvaluateValue> {
-  return { kind: 'domain_error', reason };
+/**
+ * Raised anywhere below to abandon the input with a SPEC reason; only the default export
+ * catches it, so every rejection leaves through one place.
+ */
+class Rejection {
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = reason;
+  }
+}
+
+function reject(reason: string): never {
+  throw new Rejection(reason);
 }
 
 export default function evaluate(input: EvaluateInput): VersionResult<EvaluateValue> {
-  const text = input.expression;
-  if (isTooComplex(text)) return domainError(TOO_COMPLEX);
-  const tokens = tokenize(text);
-  if (tokens === null) return domainError(SYNTAX_ERROR);
-  const program = parse(tokens);
-  if (program === null) return domainError(SYNTAX_ERROR);
-  return run(program);
+  let value: number;
+  try {
+    value = evaluateText(input.expression);
+  } catch (signal: unknown) {
+    if (signal instanceof Rejection) return { kind: 'domain_error', reason: signal.reason };
+    throw signal;
+  }
+  return { kind: 'value', value };
 }
 
-function isTooComplex(text: string): boolean {
-  if (text.length > MAX_LENGTH) return true;
+/** The SPEC's error classes in their order: raw-text limits, whole-input syntax, then arithmetic. */
+function evaluateText(text: string): number {
+  guardComplexity(text);
+  return run(parse(tokenize(text)));
+}
+
+function guardComplexity(text: string): void {
+  if (text.length > MAX_LENGTH) reject(TOO_COMPLEX);
   // Raw running balance, not clamped at zero: a stray ')' lowers the depth, as SPEC words it.
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 40) {
-      depth++;
-      if (depth > MAX_PAREN_DEPTH) return true;
-    } else if (c === 41) {
-      depth--;
-    }
+  let open = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 41) open--;
+    else if (code === 40 && ++open > MAX_PAREN_DEPTH) reject(TOO_COMPLEX);
   }
-  return false;
 }
 
 function isDigit(c: number): boolean {
@@ -140,52 +154,48 @@ const SINGLE_CHAR_TOKENS: ReadonlyMap<number, number> = new Map([
   [41, T_RPAREN],
 ]);
 
-/** Splits the text into tokens ending with T_END, or null on a character or name outside the grammar. */
-function tokenize(text: string): Tokens | null {
-  const kinds: number[] = [];
-  const values: number[] = [];
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
-    const c = text.charCodeAt(i);
-    if (isWhitespace(c)) {
-      i++;
-      continue;
-    }
-    if (isDigit(c) || c === 46) {
-      const end = scanNumber(text, i);
-      if (end < 0) return null;
-      kinds.push(T_NUMBER);
-      values.push(Number(text.slice(i, end)));
-      i = end;
-      continue;
-    }
-    if (isLowerLetter(c)) {
-      let end = i + 1;
-      while (end < length) {
-        const d = text.charCodeAt(end);
-        if (!isLowerLetter(d) && !isDigit(d)) break;
-        end++;
-      }
-      const entry = NAMES.get(text.slice(i, end));
-      if (entry === undefined) return null;
-      kinds.push(entry[0]);
-      values.push(entry[1]);
-      i = end;
-      continue;
-    }
-    const single = SINGLE_CHAR_TOKENS.get(c);
-    if (single === undefined) return null;
-    kinds.push(single);
-    values.push(0);
-    i++;
+/** The tokens of the text, closed by T_END; rejects a character or name outside the grammar. */
+function tokenize(text: string): Tokens {
+  const tokens: Tokens = { kinds: [], values: [] };
+  for (let at = nextNonBlank(text, 0); at < text.length; at = nextNonBlank(text, at)) {
+    at = readToken(text, at, tokens);
   }
-  kinds.push(T_END);
-  values.push(0);
-  return { kinds, values };
+  tokens.kinds.push(T_END);
+  tokens.values.push(0);
+  return tokens;
 }
 
-/** End index of the number starting at `start`, or -1 if the text there is not a number. */
+function nextNonBlank(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isWhitespace(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** Appends the one token that starts at `start` and returns the index just past it. */
+function readToken(text: string, start: number, tokens: Tokens): number {
+  const first = text.charCodeAt(start);
+  let kind: number;
+  let value = 0;
+  let end: number;
+  if (isDigit(first) || first === 46) {
+    end = scanNumber(text, start);
+    kind = T_NUMBER;
+    value = Number(text.slice(start, end));
+  } else if (isLowerLetter(first)) {
+    end = start + 1;
+    while (end < text.length && (isLowerLetter(text.charCodeAt(end)) || isDigit(text.charCodeAt(end)))) end++;
+    const entry = NAMES.get(text.slice(start, end)) ?? reject(SYNTAX_ERROR);
+    [kind, value] = entry;
+  } else {
+    kind = SINGLE_CHAR_TOKENS.get(first) ?? reject(SYNTAX_ERROR);
+    end = start + 1;
+  }
+  tokens.kinds.push(kind);
+  tokens.values.push(value);
+  return end;
+}
+
+/** End index of the number starting at `start`; rejects text there that is not a number. */
 function scanNumber(text: string, start: number): number {
   const length = text.length;
   let i = start;
@@ -196,9 +206,9 @@ function scanNumber(text: string, start: number): number {
     const fractionStart = i;
     while (i < length && isDigit(text.charCodeAt(i))) i++;
     // Both '1.' and a lone '.' lack the digits the grammar requires after the point.
-    if (i === fractionStart) return -1;
+    if (i === fractionStart) reject(SYNTAX_ERROR);
   } else if (integerDigits === 0) {
-    return -1;
+    reject(SYNTAX_ERROR);
   }
   // The exponent belongs to the number only if a digit follows (after an optional sign);
   // otherwise the number ends before the 'e' (so '2e' is 2 then the constant e).
@@ -254,7 +264,7 @@ function infixOpcode(kind: number): number {
  * `parseExpression(rightBindingPower)` call plus what its caller does with the result.
  * Because the output is postfix, a frame's left operand is already emitted and needs no slot.
  */
-function parse(tokens: Tokens): Program | null {
+function parse(tokens: Tokens): Program {
   const codes: number[] = [];
   const operands: number[] = [];
   const frameRightPower: number[] = [0];
@@ -289,12 +299,12 @@ function parse(tokens: Tokens): Program | null {
           pushFrame(0, F_GROUP, OP_NOTHING);
           break;
         case T_FUNC:
-          if (tokens.kinds[pos] !== T_LPAREN) return null;
+          if (tokens.kinds[pos] !== T_LPAREN) reject(SYNTAX_ERROR);
           pushFrame(0, F_CALL, tokens.values[pos - 1] ?? OP_NOTHING);
           pos++;
           break;
         default:
-          return null;
+          reject(SYNTAX_ERROR);
       }
       continue;
     }
@@ -314,13 +324,14 @@ function parse(tokens: Tokens): Program | null {
     frameRightPower.pop();
     switch (completed) {
       case F_TOP:
-        return kind === T_END ? { codes, operands } : null;
+        if (kind !== T_END) reject(SYNTAX_ERROR);
+        return { codes, operands };
       case F_GROUP:
-        if (kind !== T_RPAREN) return null;
+        if (kind !== T_RPAREN) reject(SYNTAX_ERROR);
         pos++;
         break;
       case F_CALL:
-        if (kind !== T_RPAREN) return null;
+        if (kind !== T_RPAREN) reject(SYNTAX_ERROR);
         pos++;
         codes.push(opcode);
         operands.push(0);
@@ -335,7 +346,7 @@ function parse(tokens: Tokens): Program | null {
   }
 }
 
-function run(program: Program): VersionResult<EvaluateValue> {
+function run(program: Program): number {
   const { codes, operands } = program;
   // Float64Array keeps -0, which the semantics must preserve (e.g. -0 as a divisor).
   const stack = new Float64Array(codes.length + 1);
@@ -347,28 +358,20 @@ function run(program: Program): VersionResult<EvaluateValue> {
     } else if (code === OP_NEG || code >= OP_SQRT) {
       // Unary: negation, or a function (function opcodes are numbered from OP_SQRT up).
       const argument = stack[--size] ?? 0;
-      if (code === OP_NEG) {
-        result = -argument;
-      } else {
-        const applied = applyFunction(code, argument);
-        if (typeof applied === 'string') return domainError(applied);
-        result = applied;
-      }
+      result = code === OP_NEG ? -argument : applyFunction(code, argument);
     } else {
       const right = stack[--size] ?? 0;
       const left = stack[--size] ?? 0;
-      const applied = applyBinary(code, left, right);
-      if (typeof applied === 'string') return domainError(applied);
-      result = applied;
+      result = applyBinary(code, left, right);
     }
-    if (!Number.isFinite(result)) return domainError(NON_FINITE);
+    if (!Number.isFinite(result)) reject(NON_FINITE);
     stack[size++] = result;
   }
-  return { kind: 'value', value: stack[0] ?? 0 };
+  return stack[0] ?? 0;
 }
 
-/** The result, or the reason it is rejected before computing. */
-function applyBinary(code: number, left: number, right: number): number | string {
+/** The result; rejects operands the SPEC rules out before computing. */
+function applyBinary(code: number, left: number, right: number): number {
   switch (code) {
     case OP_ADD:
       return left + right;
@@ -377,19 +380,19 @@ function applyBinary(code: number, left: number, right: number): number | string
     case OP_MUL:
       return left * right;
     case OP_DIV:
-      if (right === 0) return DIVISION_BY_ZERO;
+      if (right === 0) reject(DIVISION_BY_ZERO);
       return left / right;
     default: // OP_POW
-      if (left === 0 && right < 0) return DOMAIN_ERROR;
-      if (left < 0 && !Number.isInteger(right)) return DOMAIN_ERROR;
+      if (left === 0 && right < 0) reject(DOMAIN_ERROR);
+      if (left < 0 && !Number.isInteger(right)) reject(DOMAIN_ERROR);
       return Math.pow(left, right);
   }
 }
 
-function applyFunction(code: number, argument: number): number | string {
+function applyFunction(code: number, argument: number): number {
   switch (code) {
     case OP_SQRT:
-      return argument < 0 ? DOMAIN_ERROR : Math.sqrt(argument);
+      return argument < 0 ? reject(DOMAIN_ERROR) : Math.sqrt(argument);
     case OP_SIN:
       return Math.sin(argument);
     case OP_COS:
@@ -399,9 +402,9 @@ function applyFunction(code: number, argument: number): number | string {
     case OP_EXP:
       return Math.exp(argument);
     case OP_LN:
-      return argument <= 0 ? DOMAIN_ERROR : Math.log(argument);
+      return argument <= 0 ? reject(DOMAIN_ERROR) : Math.log(argument);
     case OP_LOG10:
-      return argument <= 0 ? DOMAIN_ERROR : Math.log10(argument);
+      return argument <= 0 ? reject(DOMAIN_ERROR) : Math.log10(argument);
     default: // OP_ABS
       return Math.abs(argument);
   }

@@ -3,7 +3,7 @@ import type { FactorizeInput, FactorizeValue, VersionResult } from '../contract.
 /**
  * Factorization of 64-bit integers by Lenstra's elliptic-curve method.
  *
- * Pipeline: trial division by the primes up to TRIAL_BOUND, then for every remaining
+ * Pipeline: trial division by 2, 3 and a 6k +- 1 wheel up to TRIAL_BOUND, then for every remaining
  * composite cofactor: Baillie-PSW decides primality, a perfect-power check peels off
  * p^k, and ECM on Montgomery curves (Suyama parametrization, stage 1 + a baby-step
  * giant-step stage 2) splits the rest. ECM is probabilistic in nature, so if it ever
@@ -20,6 +20,7 @@ const TRIAL_BOUND = 1000;
 // Every divisor of the stripped cofactor has all prime factors > TRIAL_BOUND, so a
 // composite one is at least (TRIAL_BOUND + 1)^2.
 const PRIME_BELOW = BigInt((TRIAL_BOUND + 1) * (TRIAL_BOUND + 1));
+const WHEEL_LIMIT = BigInt(TRIAL_BOUND);
 
 const STAGE1_BOUND = 300;
 const STAGE2_BOUND = 20_000;
@@ -42,7 +43,6 @@ function sieve(limit: number): Uint8Array {
 
 // Immutable tables built once at load; no state is carried between calls.
 const PRIME_FLAGS = sieve(STAGE2_BOUND + 2 * GIANT_STEP);
-const TRIAL_PRIMES: readonly bigint[] = primesUpTo(TRIAL_BOUND).map((p) => BigInt(p));
 const STAGE1_PRIMES: readonly number[] = primesUpTo(STAGE1_BOUND);
 const SMALL_PRIME_EXPONENTS: readonly number[] = primesUpTo(63);
 
@@ -53,22 +53,60 @@ function primesUpTo(limit: number): number[] {
 }
 
 export default function factorizeEcm(input: FactorizeInput): VersionResult<FactorizeValue> {
-  const n = input.n;
-  if (n < 2n || n > MAX_N) return { kind: 'domain_error', reason: 'OUT_OF_RANGE' };
+  const rejection = rangeRejection(input.n);
+  return rejection ?? { kind: 'value', value: primeFactorsInOrder(input.n) };
+}
 
-  const factors: bigint[] = [];
-  let rest = n;
-  for (const p of TRIAL_PRIMES) {
-    if (p * p > rest) break;
-    while (rest % p === 0n) {
-      factors.push(p);
-      rest /= p;
-    }
+/** SPEC rule 1, kept apart from the arithmetic: null means n may be factored. */
+function rangeRejection(n: bigint): VersionResult<FactorizeValue> | null {
+  const inRange = n >= 2n && n <= MAX_N;
+  return inRange ? null : { kind: 'domain_error', reason: 'OUT_OF_RANGE' };
+}
+
+function primeFactorsInOrder(n: bigint): bigint[] {
+  const primes: bigint[] = [];
+  const unfactored = stripByWheel(n, primes);
+  if (unfactored !== 1n) collectPrimeFactors(unfactored, primes);
+  // Only the factors collected after the wheel can arrive out of order.
+  return primes.sort(ascending);
+}
+
+function ascending(a: bigint, b: bigint): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * Removes every prime factor <= TRIAL_BOUND from n (recording them in `primes`) and returns
+ * what is left, which is 1, a prime, or has no prime factor <= TRIAL_BOUND. Twos come off by
+ * the trailing-zero count, threes by division, then candidates 6k - 1 and 6k + 1: the
+ * composites among them never divide, since their prime factors are already gone.
+ */
+function stripByWheel(n: bigint, primes: bigint[]): bigint {
+  const twos = (n & -n).toString(2).length - 1;
+  for (let k = 0; k < twos; k++) primes.push(2n);
+  let left = divideOutAll(n >> BigInt(twos), 3n, primes);
+  let candidate = 5n;
+  let gap = 2n;
+  while (candidate <= WHEEL_LIMIT) {
+    // Past the square root the remainder has no proper divisor left: it is 1 or prime.
+    if (candidate * candidate > left) break;
+    left = divideOutAll(left, candidate, primes);
+    candidate += gap;
+    gap = 6n - gap;
   }
-  if (rest > 1n) collectPrimeFactors(rest, factors);
+  return left;
+}
 
-  factors.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { kind: 'value', value: factors };
+/** m with every factor d removed, one `d` recorded per division. */
+function divideOutAll(m: bigint, d: bigint, primes: bigint[]): bigint {
+  let value = m;
+  for (;;) {
+    const quotient = value / d;
+    if (quotient * d !== value) return value;
+    primes.push(d);
+    value = quotient;
+  }
 }
 
 /**
