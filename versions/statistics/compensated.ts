@@ -3,61 +3,86 @@ import type { StatisticsInput, StatisticsValue, VersionResult } from '../contrac
 const MAX_VALUES = 1_000_000;
 
 /**
- * Values at or above this magnitude are scaled down by 2^-VALUE_SCALE_SHIFT before summing.
- * With at most 2^20 values below 2^1024, sums then stay below 2^1014; below the threshold
- * they stay below 2^1010 unscaled. Powers of two scale exactly (short of the subnormal
- * range, where the lost bits are negligible next to a value this large).
+ * A sample that is not constant and has a value this large in magnitude has an exact
+ * variance above the largest double. Take |x| = M >= 2^600 and any value y != x. If y has
+ * the other sign or |y| < 2^599 then |x - y| >= 2^599; otherwise both are doubles of
+ * magnitude >= 2^599, hence multiples of 2^(599 - 52), so |x - y| >= 2^547. The squared
+ * deviations of x and y from any centre add to at least (x - y)^2 / 2 >= 2^1093, and over
+ * n - 1 < 2^20 that leaves a variance above 2^1073. Every later step may therefore assume
+ * |x| < 2^600: sums of at most 2^20 values stay below 2^620 and no value is ever rescaled.
  */
-const LARGE_MAGNITUDE = 2 ** 990;
-const VALUE_SCALE_SHIFT = 30;
+const HUGE_MAGNITUDE = 2 ** 600;
+
+/**
+ * Deviations d from a mean clamped into [min, max] have |d| <= 2^601. They are squared in one
+ * of two fixed windows, each entered and left by one multiplication by a normal power of two,
+ * so no exponent is ever computed:
+ *
+ * Coarse, D = max |d| >= 2^-320: |d| * 2^-128 <= 2^473, squares at most 2^946 and their
+ *   sum below 2^966. The largest square is at least 2^-896, so squares that underflow, each
+ *   off by at most 2^-1075 and together by 2^-1055, are noise 2^-159 below the sum. Scaling by
+ *   a power of two in the normal range is exact, so ordinary data rounds exactly as unscaled.
+ *   Leaving with * 2^256 is one rounding; it overflows only where the variance itself does.
+ * Fine, D < 2^-320: d * 2^511 is exact and below 2^191, squares below 2^382. If D >= 2^-540
+ *   the largest square is at least 2^-58 and underflow noise is as negligible as above. If
+ *   D < 2^-540 the variance is below n/(n-1) * D^2 < 2^-1079, which rounds to 0, and so does
+ *   the computed scaled variance (< 2^-57) times 2^-1022. That single multiplication is the one
+ *   rounding into the subnormal range.
+ */
+const COARSE_THRESHOLD = 2 ** -320;
+const COARSE_INTO = 2 ** -128;
+const COARSE_OUT_OF = 2 ** 256;
+const FINE_INTO = 2 ** 511;
+const FINE_OUT_OF = 2 ** -1022;
 
 /** Insertion sort below this many elements in the selection routine. */
 const SMALL_RANGE = 16;
 const GROUP_SIZE = 5;
 
+function refuse(reason: 'EMPTY' | 'TOO_LARGE' | 'NON_FINITE'): VersionResult<StatisticsValue> {
+  return { kind: 'domain_error', reason };
+}
+
 /**
- * Mean and sum of squared deviations by Neumaier compensated summation, over power-of-two
- * scaled values and deviations so nothing overflows or underflows prematurely; median by
- * median-of-medians (BFPRT) selection on a copy of the data.
+ * Mean and sum of squared deviations by Neumaier compensated summation, with deviations
+ * squared inside a fixed exponent window (see above); median by median-of-medians (BFPRT)
+ * selection on a copy of the data.
  */
 export default function compensatedStatistics(
   input: StatisticsInput,
 ): VersionResult<StatisticsValue> {
   const values = input.values;
   const count = values.length;
-  if (count === 0) return { kind: 'domain_error', reason: 'EMPTY' };
-  if (count > MAX_VALUES) return { kind: 'domain_error', reason: 'TOO_LARGE' };
+  // Rules 1 and 2 look at the size alone; the only size below the accepted range is zero.
+  if (!(count > 0 && count <= MAX_VALUES)) return refuse(count > 0 ? 'TOO_LARGE' : 'EMPTY');
 
-  let min = Infinity;
-  let max = -Infinity;
+  // Rule 3: x - x is 0 for every finite x and NaN for NaN and both infinities, so one NaN
+  // anywhere poisons the running total. The same pass finds the extremes.
+  let poison = 0;
+  let min = values[0]!;
+  let max = min;
   for (let i = 0; i < count; i++) {
     const value = values[i]!;
-    if (!Number.isFinite(value)) return { kind: 'domain_error', reason: 'NON_FINITE' };
+    poison += value - value;
     if (value < min) min = value;
-    if (value > max) max = value;
+    else if (value > max) max = value;
   }
+  if (poison !== 0) return refuse('NON_FINITE');
+
   if (min === max) {
     return {
       kind: 'value',
       value: { count, mean: min, variance: 0, stddev: 0, min, max, median: min },
     };
   }
+  if (Math.max(-min, max) >= HUGE_MAGNITUDE) return refuse('NON_FINITE');
 
-  const magnitude = Math.max(Math.abs(min), Math.abs(max));
-  const valueShift = magnitude >= LARGE_MAGNITUDE ? VALUE_SCALE_SHIFT : 0;
-  const valueScale = 2 ** -valueShift;
-
-  const scaledMean = refinedMean(values, valueScale, min * valueScale, max * valueScale);
-  const spread = secondMoment(values, valueScale, scaledMean);
-
-  // Deviations were divided by 2^(valueShift + deviationShift) in total.
-  const totalShift = valueShift + spread.deviationShift;
-  const variance = multiplyByPowerOfTwo(spread.scaledVariance, 2 * totalShift);
-  if (!Number.isFinite(variance)) return { kind: 'domain_error', reason: 'NON_FINITE' };
+  const mean = refinedMean(values, min, max);
+  const variance = sampleVariance(values, mean);
+  if (!Number.isFinite(variance)) return refuse('NON_FINITE');
   // Literally sqrt(variance), as the spec defines it (even where a subnormal variance
-  // has lost bits that sqrt of the scaled variance would keep).
+  // has lost bits that the scaled variance still had).
   const stddev = Math.sqrt(variance);
-  const mean = multiplyByPowerOfTwo(scaledMean, valueShift);
 
   return {
     kind: 'value',
@@ -71,15 +96,14 @@ interface CompensatedSum {
   compensation: number;
 }
 
+/** The exact rounding error of `rounded = a + b`, recovered from the larger operand. */
+function additionError(a: number, b: number, rounded: number): number {
+  return Math.abs(a) >= Math.abs(b) ? a - rounded + b : b - rounded + a;
+}
+
 function addCompensated(accumulator: CompensatedSum, term: number): void {
-  const { sum } = accumulator;
-  const next = sum + term;
-  // The rounding error of `sum + term` is recovered exactly from the larger operand.
-  if (Math.abs(sum) >= Math.abs(term)) {
-    accumulator.compensation += sum - next + term;
-  } else {
-    accumulator.compensation += term - next + sum;
-  }
+  const next = accumulator.sum + term;
+  accumulator.compensation += additionError(accumulator.sum, term, next);
   accumulator.sum = next;
 }
 
@@ -88,77 +112,55 @@ function totalOf(accumulator: CompensatedSum): number {
 }
 
 /**
- * The mean of the scaled values: a compensated sum divided by the count, then corrected
- * once by the compensated mean of the residuals, and kept within [min, max].
+ * A compensated sum divided by the count, then corrected once by the compensated mean of
+ * the residuals, and kept within [min, max]. Each residual enters together with its own
+ * rounding error: dropping it (as this function once did) lets errors of eps * |x - mean|
+ * per value swamp a mean that is small next to the spread, e.g. [-1, 1, 1e-20].
  */
-function refinedMean(
-  values: readonly number[],
-  scale: number,
-  scaledMin: number,
-  scaledMax: number,
-): number {
+function refinedMean(values: readonly number[], min: number, max: number): number {
   const count = values.length;
   const total: CompensatedSum = { sum: 0, compensation: 0 };
-  for (let i = 0; i < count; i++) addCompensated(total, values[i]! * scale);
-  const firstEstimate = totalOf(total) / count;
+  for (let i = 0; i < count; i++) addCompensated(total, values[i]!);
+  const estimate = totalOf(total) / count;
 
   const residual: CompensatedSum = { sum: 0, compensation: 0 };
-  for (let i = 0; i < count; i++) addCompensated(residual, values[i]! * scale - firstEstimate);
-  const refined = firstEstimate + totalOf(residual) / count;
-  return Math.min(Math.max(refined, scaledMin), scaledMax);
+  for (let i = 0; i < count; i++) {
+    const value = values[i]!;
+    const difference = value - estimate;
+    addCompensated(residual, difference);
+    addCompensated(residual, additionError(value, -estimate, difference));
+  }
+  const refined = estimate + totalOf(residual) / count;
+  return Math.min(Math.max(refined, min), max);
 }
 
 /**
- * The sample variance of the scaled values around `scaledMean`, itself scaled by
- * 2^(-2 * deviationShift) where 2^deviationShift is just above the largest deviation, so
- * squares neither overflow nor vanish. Uses the corrected two-pass formula: subtracting
- * (sum of deviations)^2 / n removes the error left by any inexactness in the mean.
+ * The sample variance around `mean` by the corrected two-pass formula: subtracting
+ * (sum of deviations)^2 / n removes the error left by any inexactness in the mean. The
+ * deviations are squared in the window chosen by their largest magnitude (see above);
+ * Infinity means the variance overflows.
  */
-function secondMoment(
-  values: readonly number[],
-  scale: number,
-  scaledMean: number,
-): { scaledVariance: number; deviationShift: number } {
+function sampleVariance(values: readonly number[], mean: number): number {
   const count = values.length;
   let largestDeviation = 0;
   for (let i = 0; i < count; i++) {
-    const deviation = Math.abs(values[i]! * scale - scaledMean);
+    const deviation = Math.abs(values[i]! - mean);
     if (deviation > largestDeviation) largestDeviation = deviation;
   }
-  if (largestDeviation === 0) return { scaledVariance: 0, deviationShift: 0 };
-
-  // Scaled deviations lie below 1 (below 2 if log2 rounds across a power of two, still
-  // harmless when squared). The factor 2^-deviationShift reaches 2^1073 for subnormal
-  // deviations, beyond one double, hence two exact factors.
-  const deviationShift = Math.floor(Math.log2(largestDeviation)) + 1;
-  const factorA = 2 ** Math.min(-deviationShift, 1000);
-  const factorB = 2 ** (-deviationShift - Math.min(-deviationShift, 1000));
+  const coarse = largestDeviation >= COARSE_THRESHOLD;
+  const into = coarse ? COARSE_INTO : FINE_INTO;
+  const outOf = coarse ? COARSE_OUT_OF : FINE_OUT_OF;
 
   const deviations: CompensatedSum = { sum: 0, compensation: 0 };
   const squares: CompensatedSum = { sum: 0, compensation: 0 };
   for (let i = 0; i < count; i++) {
-    const deviation = (values[i]! * scale - scaledMean) * factorA * factorB;
+    const deviation = (values[i]! - mean) * into;
     addCompensated(deviations, deviation);
     addCompensated(squares, deviation * deviation);
   }
   const deviationTotal = totalOf(deviations);
   const sumOfSquares = Math.max(totalOf(squares) - (deviationTotal * deviationTotal) / count, 0);
-  return { scaledVariance: sumOfSquares / (count - 1), deviationShift };
-}
-
-/** value * 2^exponent, in steps so no intermediate factor overflows or underflows. */
-function multiplyByPowerOfTwo(value: number, exponent: number): number {
-  let result = value;
-  let remaining = exponent;
-  while (remaining > 1000) {
-    result *= 2 ** 1000;
-    remaining -= 1000;
-  }
-  while (remaining < -1000) {
-    result *= 2 ** -1000;
-    remaining += 1000;
-  }
-  return result * 2 ** remaining;
+  return (sumOfSquares / (count - 1)) * outOf;
 }
 
 function median(values: readonly number[]): number {
