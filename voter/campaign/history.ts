@@ -23,6 +23,8 @@ export interface HistoryEntry {
   readonly injected: readonly { readonly version: string; readonly kind: string }[];
   /** Each version's verdict in the gateway's report, at the time the response was sent. */
   readonly verdicts: Readonly<Record<string, string>>;
+  /** Times admission refused the call (RESOURCE_EXHAUSTED) before it was sent again. */
+  readonly refusals: number;
   /**
    * Injected faults that made a version's answer wrong or missing: a delay does not, nor does a
    * corruption the voter tolerated (the version agreed with the right answer).

@@ -29,6 +29,9 @@ export function renderTable(summary: CampaignSummary): string {
     ),
     '',
   );
+  lines.push(
+    `admission refusals (RESOURCE_EXHAUSTED, retried with backoff): ${summary.refusals.total} on ${summary.refusals.calls} calls`,
+  );
   const outcomes = Object.entries(summary.failuresByOutcome);
   lines.push(`explicit errors by outcome: ${outcomes.length === 0 ? 'none' : outcomes.map(([outcome, n]) => `${outcome} ${n}`).join(', ')}`);
   lines.push(

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { FaultInjectionServiceClient, type InjectFaultResponse } from '../gen/nvote/v1/fault_injection_service.js';
 import { Verdict, verdictToJSON } from '../gen/nvote/v1/vote_report.js';
@@ -253,7 +254,15 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
   for (const header of planned.headers) metadata.add('x-nvote-fault', header);
 
   const invokeMs = performance.now() - context.started;
-  const outcome = await context.caller.call(method, testCase.request, metadata, plan.deadlineMs);
+  // A refused call was never admitted: like a well-behaved client, back off and send it again
+  // (same request id, so the same faults), and count the refusals apart from the answers.
+  let refusals = 0;
+  let outcome = await context.caller.call(method, testCase.request, metadata, plan.deadlineMs);
+  while (isRefusal(outcome) && refusals < MAX_REFUSALS) {
+    refusals += 1;
+    await sleep(Math.min(REFUSAL_BACKOFF_CAP_MS, REFUSAL_BACKOFF_MS * 2 ** Math.min(refusals - 1, 8)) * (0.5 + random.next()));
+    outcome = await context.caller.call(method, testCase.request, metadata, plan.deadlineMs);
+  }
   const completeMs = performance.now() - context.started;
 
   const injected = injectedOf(outcome) ?? planned.faults;
@@ -275,6 +284,7 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
     versions: versions.length,
     injected,
     verdicts,
+    refusals,
     faulty: injected.filter(fault => isEffective(fault, verdicts, correct)).length,
     status: status[outcome.code] ?? String(outcome.code),
     outcome: outcome.outcome,
@@ -296,6 +306,15 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
 function isEffective(fault: { version: string; kind: string }, verdicts: Readonly<Record<string, string>>, correct: boolean): boolean {
   if (BENIGN_KINDS.has(fault.kind as FaultKind)) return false;
   return !(correct && verdicts[fault.version] === 'agree');
+}
+
+const MAX_REFUSALS = 50;
+const REFUSAL_BACKOFF_MS = 10;
+const REFUSAL_BACKOFF_CAP_MS = 500;
+
+/** Admission refused the call before any version ran (RESOURCE_EXHAUSTED, reason OVERLOADED). */
+function isRefusal(outcome: CallOutcome): boolean {
+  return outcome.code === status.RESOURCE_EXHAUSTED && outcome.report === undefined;
 }
 
 /** The call never got a verdict from the gateway: the client's deadline or the transport ended it. */

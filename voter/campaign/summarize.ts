@@ -83,6 +83,8 @@ export interface CampaignSummary {
   readonly plan: CampaignRun['plan'];
   readonly versionsByMethod: CampaignRun['versionsByMethod'];
   readonly totals: Tally & { readonly indeterminate: number };
+  /** Admission refusals, each followed by a retry, and the calls refused at least once. */
+  readonly refusals: { readonly total: number; readonly calls: number };
   /**
    * Requests with a faulty minority that got no answer, with no wrong one: healthy versions ran
    * out of budget while faulty workers were being replaced (resource coupling under load).
@@ -157,6 +159,10 @@ export function summarize(run: CampaignRun, pFaultyOf: (p: number) => number): C
     plan: run.plan,
     versionsByMethod: run.versionsByMethod,
     totals,
+    refusals: {
+      total: history.reduce((sum, entry) => sum + (entry.refusals ?? 0), 0),
+      calls: history.filter(entry => (entry.refusals ?? 0) > 0).length,
+    },
     byFaulty: groups,
     failuresByOutcome,
     maskedByKind: [...masked.entries()].filter(([, tally]) => tally.injected > 0).map(([kind, tally]) => ({ kind, ...tally })),
