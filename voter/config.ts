@@ -6,6 +6,8 @@ export const DEFAULTS = {
   listen: '0.0.0.0:50051', // gRPC, host:port (port 0 picks a free port)
   metricsListen: '0.0.0.0:9464', // Prometheus /metrics over HTTP/1.1
   maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
+  maxInFlightBytes: 256 * 1024 * 1024, // bytes the admitted calls may hold (wire size × (2 + versions)); past it RESOURCE_EXHAUSTED
+  maxQueueWaitMs: 250, // ms, refuse a call when its versions' queues would delay it longer than this
   defaultTimeoutMs: 5_000, // ms, each version's budget when the client sets no deadline
   maxTimeoutMs: 60_000, // ms, cap on a budget derived from a client deadline
   deadlineMarginMs: 50, // ms, budgets end this long before the client deadline, so the vote can answer
@@ -16,6 +18,9 @@ export const DEFAULTS = {
   maxOldGenerationMb: 256, // MiB, heap limit of each worker
   logLevel: 'info', // pino level
   maxActiveFaults: 64, // fault injection: faults active at once, per-call ones in flight included
+  healthFailureThreshold: 3, // consecutive failed verdicts (calls or probes) that make a version failing
+  healthProbeIntervalMs: 1_000, // ms, how often health considers a known-answer probe
+  healthIdleProbeAfterMs: 2_000, // ms, a version with no verdict for this long is probed
 } as const;
 
 export const MIN_VERSIONS = 3;
@@ -40,10 +45,19 @@ const faultInjectionSchema = z.strictObject({
   maxActiveFaults: positiveInt.max(10_000).optional(),
 });
 
+const healthSchema = z.strictObject({
+  failureThreshold: positiveInt.max(100).optional(),
+  probeIntervalMs: positiveInt.min(10).optional(),
+  idleProbeAfterMs: positiveInt.min(10).optional(),
+});
+
 const fileSchema = z.strictObject({
   listen: address.optional(),
   metricsListen: address.optional(),
   maxInFlight: positiveInt.optional(),
+  maxInFlightBytes: positiveInt.optional(),
+  maxQueueWaitMs: positiveInt.optional(),
+  health: healthSchema.optional(),
   defaultTimeoutMs: positiveInt.optional(),
   maxTimeoutMs: positiveInt.optional(),
   deadlineMarginMs: z.number().int().min(0).optional(),
@@ -83,10 +97,19 @@ export interface FaultInjectionSettings {
   readonly maxActiveFaults: number;
 }
 
+export interface HealthSettings {
+  readonly failureThreshold: number;
+  readonly probeIntervalMs: number;
+  readonly idleProbeAfterMs: number;
+}
+
 export interface Config {
   readonly listen: HostPort;
   readonly metricsListen: HostPort;
   readonly maxInFlight: number;
+  readonly maxInFlightBytes: number;
+  readonly maxQueueWaitMs: number;
+  readonly health: HealthSettings;
   readonly maxTimeoutMs: number;
   readonly deadlineMarginMs: number;
   readonly stragglerGraceMs: number;
@@ -113,13 +136,12 @@ export class ConfigError extends Error {
  */
 export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]): Config {
   const parsed = fileSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map(issue => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
-    );
-  }
-  const file = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map(issue => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+  // With schema problems, the checks below still run on every field that is well-formed, so
+  // that all problems are reported in one round.
+  const file = parsed.success ? parsed.data : salvage(input ?? {});
   const known = new Map(methods.map(method => [method.name, method]));
   for (const name of Object.keys(file.methods ?? {})) {
     if (!known.has(name)) problems.push(`methods.${name}: unknown method (known: ${[...known.keys()].join(', ')})`);
@@ -148,6 +170,13 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     listen,
     metricsListen,
     maxInFlight: file.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxInFlightBytes: file.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
+    maxQueueWaitMs: file.maxQueueWaitMs ?? DEFAULTS.maxQueueWaitMs,
+    health: {
+      failureThreshold: file.health?.failureThreshold ?? DEFAULTS.healthFailureThreshold,
+      probeIntervalMs: file.health?.probeIntervalMs ?? DEFAULTS.healthProbeIntervalMs,
+      idleProbeAfterMs: file.health?.idleProbeAfterMs ?? DEFAULTS.healthIdleProbeAfterMs,
+    },
     maxTimeoutMs,
     deadlineMarginMs: file.deadlineMarginMs ?? DEFAULTS.deadlineMarginMs,
     stragglerGraceMs: file.stragglerGraceMs ?? DEFAULTS.stragglerGraceMs,
@@ -159,7 +188,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
   });
 }
 
-function resolveMethod(method: AnyVotedMethod, file: z.output<typeof fileSchema>, problems: string[]): MethodSettings {
+function resolveMethod(method: AnyVotedMethod, file: FileConfig, problems: string[]): MethodSettings {
   const path = `methods.${method.name}`;
   const own = file.methods?.[method.name] ?? {};
   const byId = new Map(method.versions.map(version => [version.id, version]));
@@ -189,6 +218,39 @@ function resolveMethod(method: AnyVotedMethod, file: z.output<typeof fileSchema>
     threads: own.threads ?? file.threadsPerVersion ?? DEFAULTS.threadsPerVersion,
     maxOldGenerationMb: own.maxOldGenerationMb ?? file.maxOldGenerationMb ?? DEFAULTS.maxOldGenerationMb,
   };
+}
+
+type FileConfig = z.output<typeof fileSchema>;
+
+/** The well-formed fields of an input that failed the schema; malformed ones are left out. */
+function salvage(input: unknown): FileConfig {
+  if (!isRecord(input)) return {};
+  const kept: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(fileSchema.shape)) {
+    if (key === 'methods') continue;
+    const result = (schema as z.ZodType).safeParse(input[key]);
+    if (result.success && result.data !== undefined) kept[key] = result.data;
+  }
+  const methods = input['methods'];
+  if (isRecord(methods)) {
+    const keptMethods: Record<string, Record<string, unknown>> = {};
+    for (const [name, method] of Object.entries(methods)) {
+      const keptMethod: Record<string, unknown> = {};
+      if (isRecord(method)) {
+        for (const [key, schema] of Object.entries(methodSchema.shape)) {
+          const result = (schema as z.ZodType).safeParse(method[key]);
+          if (result.success && result.data !== undefined) keptMethod[key] = result.data;
+        }
+      }
+      keptMethods[name] = keptMethod;
+    }
+    kept['methods'] = keptMethods;
+  }
+  return kept as FileConfig;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function parseHostPort(field: string, text: string, problems: string[]): HostPort {

@@ -6,42 +6,21 @@
  *
  * usage: healthcheck [HOST:PORT]   (else NVOTE_HEALTH_ADDRESS, else 127.0.0.1:50051)
  */
-import { Client, credentials, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath } from 'grpc-health-check';
-
-interface HealthCheckRequest {
-  service: string;
-}
-
-interface HealthCheckResponse {
-  status?: string;
-}
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { HealthClient, healthCheckResponse_ServingStatusToJSON } from './gen/grpc/health/v1/health.js';
 
 const DEFAULT_ADDRESS = '127.0.0.1:50051';
 const DEADLINE_MS = 2_000;
 
 function check(address: string): Promise<string> {
-  // enums: String so the status prints as its proto name rather than a number.
-  const definition = loadSync(protoPath, { enums: String, defaults: true });
-  const service = definition['grpc.health.v1.Health'] as Record<string, MethodDefinition<HealthCheckRequest, HealthCheckResponse>> | undefined;
-  const method = service?.['Check'];
-  if (method === undefined) return Promise.reject(new Error(`no grpc.health.v1.Health/Check in ${protoPath}`));
-  const client = new Client(address, credentials.createInsecure());
+  const client = new HealthClient(address, credentials.createInsecure());
   return new Promise<string>((resolve, reject) => {
-    client.makeUnaryRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      { service: '' },
-      { deadline: Date.now() + DEADLINE_MS },
-      (error: ServiceError | null, response?: HealthCheckResponse) => {
-        // Closing the channel lets the process end on its own, so stdout is flushed before exit.
-        client.close();
-        if (error !== null) reject(error);
-        else resolve(response?.status ?? 'UNKNOWN');
-      },
-    );
+    client.check({ service: '' }, new Metadata(), { deadline: Date.now() + DEADLINE_MS }, (error, response) => {
+      // Closing the channel lets the process end on its own, so stdout is flushed before exit.
+      client.close();
+      if (error !== null) reject(error);
+      else resolve(healthCheckResponse_ServingStatusToJSON(response.status));
+    });
   });
 }
 

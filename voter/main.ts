@@ -74,13 +74,16 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping !== undefined) return;
     logger.info({ signal }, 'shutting down');
+    // The app bounds each step of its shutdown; this bounds the whole, whatever holds the loop.
+    setTimeout(() => {
+      logger.error({ limitMs: config.shutdownGraceMs + EXIT_MARGIN_MS }, 'shutdown overran its bound; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + EXIT_MARGIN_MS).unref();
     stopping = app.stop().then(
-      () => {
-        process.exitCode = 0;
-      },
+      () => exitSoon(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exitCode = 1;
+        exitSoon(1);
       },
     );
   };
@@ -93,6 +96,16 @@ async function main(): Promise<void> {
     await app.stop().catch(() => undefined);
     process.exitCode = 1;
   }
+}
+
+// Shutdown takes at most shutdownGraceMs plus this: answering the last calls, flushing them,
+// closing the pools and the metrics listener are each bounded well within it.
+const EXIT_MARGIN_MS = 2_500;
+
+/** Exits once the event loop is idle, or after a moment if something still holds it. */
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 200).unref();
 }
 
 /** The flag enables fault injection and the token comes from the environment; the file may set both. */

@@ -1,38 +1,43 @@
-import { createRequire } from 'node:module';
-import { credentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { credentials } from '@grpc/grpc-js';
+import {
+  ServerReflectionClient,
+  type ServerReflectionRequest,
+  type ServerReflectionResponse,
+} from '../../voter/gen/grpc/reflection/v1/reflection.js';
 
-/** Asks server reflection (v1) what grpcurl would: the service list, then one symbol's file. */
-export async function reflect(address: string, symbol: string): Promise<{ services: string[]; files: number }> {
-  const require = createRequire(import.meta.url);
-  const protoFile = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
-  const reflection = loadPackageDefinition(loadSync(protoFile, { keepCase: true })) as GrpcObject;
-  const v1 = ((reflection['grpc'] as GrpcObject)['reflection'] as GrpcObject)['v1'] as GrpcObject;
-  const Client = v1['ServerReflection'] as ServiceClientConstructor;
-  const client = new Client(address, credentials.createInsecure());
+/** Sends reflection (v1) requests on one stream, as grpcurl does, and returns the replies in order. */
+export async function askReflection(
+  address: string,
+  requests: readonly ServerReflectionRequest['messageRequest'][],
+): Promise<ServerReflectionResponse['messageResponse'][]> {
+  const client = new ServerReflectionClient(address, credentials.createInsecure());
   try {
-    const stream = (client['ServerReflectionInfo'] as (...args: unknown[]) => unknown).call(client) as NodeJS.ReadWriteStream & {
-      write(message: unknown): boolean;
-    };
-    const replies: unknown[] = [];
+    const stream = client.serverReflectionInfo({ deadline: Date.now() + 10_000 });
+    const replies: ServerReflectionResponse['messageResponse'][] = [];
     const done = new Promise<void>((resolve, reject) => {
-      stream.on('data', (reply: unknown) => {
-        replies.push(reply);
-        if (replies.length === 2) stream.end();
+      stream.on('data', (reply: ServerReflectionResponse) => {
+        replies.push(reply.messageResponse);
+        if (replies.length === requests.length) stream.end();
       });
       stream.on('end', () => resolve());
       stream.on('error', reject);
     });
-    stream.write({ list_services: '' });
-    stream.write({ file_containing_symbol: symbol });
+    for (const messageRequest of requests) stream.write({ host: '', messageRequest });
     await done;
-    const list = replies[0] as { list_services_response: { service: { name: string }[] } };
-    const file = replies[1] as { file_descriptor_response?: { file_descriptor_proto: Buffer[] } };
-    return {
-      services: list.list_services_response.service.map(service => service.name).sort(),
-      files: file.file_descriptor_response?.file_descriptor_proto.length ?? 0,
-    };
+    return replies;
   } finally {
     client.close();
   }
+}
+
+/** Asks server reflection what grpcurl would: the service list, then one symbol's file. */
+export async function reflect(address: string, symbol: string): Promise<{ services: string[]; files: number }> {
+  const [list, file] = await askReflection(address, [
+    { $case: 'listServices', value: '' },
+    { $case: 'fileContainingSymbol', value: symbol },
+  ]);
+  return {
+    services: list?.$case === 'listServicesResponse' ? list.value.service.map(service => service.name).sort() : [],
+    files: file?.$case === 'fileDescriptorResponse' ? file.value.fileDescriptorProto.length : 0,
+  };
 }

@@ -1,7 +1,6 @@
-import { credentials, loadPackageDefinition, status, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkHealth } from '../helpers/health.js';
 import { reflect } from '../helpers/reflection.js';
 import { call, errorInfoOf, outcomeOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
@@ -92,29 +91,23 @@ describe('ComputeService answers every RPC by vote', () => {
 });
 
 describe('the standard gRPC surface', () => {
-  it('reports SERVING through grpc.health.v1', async () => {
-    const health = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as GrpcObject;
-    const Health = ((health['grpc'] as GrpcObject)['health'] as GrpcObject)['v1'] as GrpcObject;
-    const Client = Health['Health'] as ServiceClientConstructor;
-    const client = new Client(gateway.address, credentials.createInsecure());
-    try {
-      const check = (service: string) =>
-        new Promise<{ status?: string; code?: number }>(resolve => {
-          (client['Check'] as Function).call(client, { service }, (error: { code: number } | null, reply: { status: string }) =>
-            resolve(error ? { code: error.code } : { status: reply.status }),
-          );
-        });
-      expect(await check('')).toEqual({ status: 'SERVING' });
-      expect(await check('nvote.v1.ComputeService')).toEqual({ status: 'SERVING' });
-      expect(await check('no.such.Service')).toEqual({ code: status.NOT_FOUND });
-    } finally {
-      client.close();
+  it('reports SERVING through grpc.health.v1 for the server, the service and each method', async () => {
+    expect(await checkHealth(gateway.address, '')).toEqual({ status: 'SERVING' });
+    expect(await checkHealth(gateway.address, 'nvote.v1.ComputeService')).toEqual({ status: 'SERVING' });
+    for (const method of ['Sort', 'Factorize', 'Evaluate', 'ShortestPath', 'Statistics']) {
+      expect(await checkHealth(gateway.address, `nvote.v1.ComputeService/${method}`)).toEqual({ status: 'SERVING' });
     }
+    expect(await checkHealth(gateway.address, 'no.such.Service')).toEqual({ code: status.NOT_FOUND });
   });
 
   it('lists its services through server reflection, as grpcurl would, and not fault injection while disabled', async () => {
     const { services, files } = await reflect(gateway.address, 'nvote.v1.ComputeService');
-    expect(services).toEqual(['grpc.health.v1.Health', 'nvote.v1.ComputeService']);
+    expect(services).toEqual([
+      'grpc.health.v1.Health',
+      'grpc.reflection.v1.ServerReflection',
+      'grpc.reflection.v1alpha.ServerReflection',
+      'nvote.v1.ComputeService',
+    ]);
     expect(files).toBeGreaterThan(0);
   });
 

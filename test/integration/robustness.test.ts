@@ -1,15 +1,4 @@
-import {
-  Client,
-  credentials,
-  loadPackageDefinition,
-  Metadata,
-  status,
-  type GrpcObject,
-  type ServiceClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -17,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SortResponse } from '../../voter/gen/nvote/v1/compute_service.js';
 import { sortMethod } from '../../voter/methods/sort.js';
 import { sortWithFixtures } from '../fixtures/sort-with-fixtures.js';
+import { checkHealth } from '../helpers/health.js';
 import { call, errorInfoOf, outcomeOf, sample, startGateway, type CallResult, type Gateway } from '../helpers/start-gateway.js';
 
 const SORT_PATH = '/nvote.v1.ComputeService/Sort';
@@ -58,20 +48,9 @@ function expectDomainError(result: CallResult<unknown>, reason: string): void {
 }
 
 async function healthOf(address: string, service: string): Promise<string> {
-  const health = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as GrpcObject;
-  const v1 = ((health['grpc'] as GrpcObject)['health'] as GrpcObject)['v1'] as GrpcObject;
-  const Health = v1['Health'] as ServiceClientConstructor;
-  const client = new Health(address, credentials.createInsecure());
-  type Check = (request: { service: string }, callback: (error: ServiceError | null, reply?: { status: string }) => void) => void;
-  try {
-    return await new Promise((resolve, reject) => {
-      (client['Check'] as Check).call(client, { service }, (error, reply) =>
-        error ? reject(error) : resolve(reply?.status ?? 'missing reply'),
-      );
-    });
-  } finally {
-    client.close();
-  }
+  const { status: serving, code } = await checkHealth(address, service);
+  if (serving === undefined) throw new Error(`health check failed with code ${code}`);
+  return serving;
 }
 
 /** Runs `count` tasks with at most `concurrency` at once; stops after the count. */

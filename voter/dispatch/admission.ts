@@ -1,30 +1,137 @@
+import type { PoolLoad } from './version-pool.js';
+
 /**
  * The gateway's own bound on work in flight. piscina does not bound tasks that carry an
- * AbortSignal (they bypass maxQueue), so without this a burst would queue without limit.
+ * AbortSignal (they bypass maxQueue), so without this a burst would queue without limit, and
+ * a healthy version queued behind the burst would miss its budget: one fault would become two.
  */
-export interface Admission {
-  /** A release function, or undefined when the limit is reached. */
-  tryAcquire(): (() => void) | undefined;
-  readonly inFlight: number;
-  readonly limit: number;
+export interface AdmissionLimits {
+  /** Voted calls admitted at once, stragglers included. */
+  readonly maxInFlight: number;
+  /** Bytes the admitted calls may hold: each request's wire size, times its copies. */
+  readonly maxInFlightBytes: number;
+  /** A call is refused when the versions that make its majority would wait longer than this. */
+  readonly maxQueueWaitMs: number;
 }
 
-export function createAdmission(limit: number): Admission {
+// A version counts as able to answer a call when its wait for a worker fits in this share of the
+// call's budget, leaving the rest for its run: estimates are averages, and the call must not
+// depend on a lucky one.
+const BUDGET_SHARE = 0.5;
+
+export type RefusalReason = 'overloaded' | 'memory' | 'queue';
+
+export interface Refusal {
+  readonly reason: RefusalReason;
+  readonly message: string;
+}
+
+/** Held by an admitted call until its last version settles. */
+export interface Ticket {
+  release(): void;
+}
+
+/** One method's version pools, as admission sees them. */
+export interface MethodLoad {
+  readonly pools: readonly { load(): PoolLoad }[];
+  /** Versions that must start within maxQueueWaitMs: the majority that makes the answer. */
+  readonly majority: number;
+  /** Versions known to be failing now (health): their congested pools are theirs, not load. */
+  failing(): number;
+}
+
+export interface Admission {
+  /**
+   * The cheap check made on a call's metadata, before its message is read: refuses while the
+   * gateway is already full. `expectedBytes` is what a call of this method usually costs.
+   */
+  check(load: MethodLoad, expectedBytes: number, budgetMs: number): Refusal | undefined;
+  /** Admits a call whose request costs `bytes` and whose versions have `budgetMs`, or says why not. */
+  admit(load: MethodLoad, bytes: number, budgetMs: number): Ticket | Refusal;
+  readonly inFlight: number;
+  readonly inFlightBytes: number;
+  readonly limits: AdmissionLimits;
+}
+
+export function createAdmission(limits: AdmissionLimits): Admission {
   let inFlight = 0;
+  let inFlightBytes = 0;
+
+  const refusalFor = (load: MethodLoad, bytes: number, budgetMs: number): Refusal | undefined => {
+    if (inFlight >= limits.maxInFlight) {
+      return { reason: 'overloaded', message: `${inFlight} voted calls in flight; the limit is ${limits.maxInFlight}` };
+    }
+    // A call larger than the whole budget still runs when nothing else is held: refusing it
+    // forever would make a valid request impossible to serve.
+    if (inFlightBytes > 0 && inFlightBytes + bytes > limits.maxInFlightBytes) {
+      return {
+        reason: 'memory',
+        message: `calls in flight hold ${inFlightBytes} bytes; this one needs ${bytes} and the budget is ${limits.maxInFlightBytes}`,
+      };
+    }
+    let prompt = 0;
+    let inTime = 0;
+    for (const pool of load.pools) {
+      // Only waiting is predictable: how long the version then takes is its own affair.
+      const { estimatedWaitMs } = pool.load();
+      if (estimatedWaitMs <= limits.maxQueueWaitMs) prompt += 1;
+      if (estimatedWaitMs <= budgetMs * BUDGET_SHARE) inTime += 1;
+    }
+    if (prompt < load.majority) {
+      return {
+        reason: 'queue',
+        message: `only ${prompt} of ${load.pools.length} versions could start within ${limits.maxQueueWaitMs} ms; a majority is ${load.majority}`,
+      };
+    }
+    const needed = versionsNeeded(load.pools.length, load.failing());
+    if (inTime < needed) {
+      return {
+        reason: 'queue',
+        message: `only ${inTime} of ${load.pools.length} versions could start within half the budget; ${needed} are needed to mask a fault`,
+      };
+    }
+    return undefined;
+  };
+
   return {
-    tryAcquire() {
-      if (inFlight >= limit) return undefined;
-      inFlight++;
+    check: (load, expectedBytes, budgetMs) => refusalFor(load, expectedBytes, budgetMs),
+    admit(load, bytes, budgetMs) {
+      const refusal = refusalFor(load, bytes, budgetMs);
+      if (refusal !== undefined) return refusal;
+      inFlight += 1;
+      inFlightBytes += bytes;
       let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        inFlight--;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          inFlight -= 1;
+          inFlightBytes -= bytes;
+        },
       };
     },
     get inFlight() {
       return inFlight;
     },
-    limit,
+    get inFlightBytes() {
+      return inFlightBytes;
+    },
+    limits,
   };
+}
+
+/**
+ * How many versions must be able to start within the budget: a strict majority, plus one so
+ * that one more fault among them is still outvoted (all of them when N is 3 or 4). A version
+ * already failing (a permanent fault) has spent that spare: the rest need only be a majority,
+ * and its own congested pool must not refuse calls that the others can answer.
+ */
+export function versionsNeeded(configured: number, failing: number): number {
+  const majority = Math.floor(configured / 2) + 1;
+  return Math.max(majority, Math.min(majority + 1, configured - failing));
+}
+
+/** What a request costs while in flight: its wire bytes, the decoded copy, one copy per version. */
+export function requestCostBytes(wireBytes: number, versions: number): number {
+  return wireBytes * (2 + versions);
 }

@@ -11,15 +11,12 @@ export interface TaskSettlement {
   readonly version: string;
   readonly outcome: TaskOutcome;
   readonly durationSeconds: number;
-  /** What the worker really returned, when a result fault then changed it. */
-  readonly original?: unknown;
 }
 
-/** One version's share of a call: its pool, its task, and an optional fault on its result. */
+/** One version's share of a call: its pool and its task. */
 export interface Job {
   readonly pool: VersionPool;
   readonly task: VersionTask;
-  readonly corruptResult?: (result: unknown) => unknown;
 }
 
 export interface FanOutOptions {
@@ -38,8 +35,8 @@ export interface FanOutOptions {
 }
 
 /**
- * Runs every version's task at once. Never rejects: every version's fate, including a
- * fault, is reported through `onSettle`; the promise resolves when all have settled.
+ * Runs every version's task at once. Every version's fate, including a fault, is reported
+ * through `onSettle`, which must not throw; the promise resolves when all have settled.
  */
 export async function fanOut(jobs: readonly Job[], options: FanOutOptions): Promise<void> {
   // One controller and one timer per call, cleared on settlement: AbortSignal.timeout/any would
@@ -72,22 +69,15 @@ export async function fanOut(jobs: readonly Job[], options: FanOutOptions): Prom
 
 async function runAll(jobs: readonly Job[], signal: AbortSignal, options: FanOutOptions): Promise<void> {
   await Promise.all(
-    jobs.map(async ({ pool, task, corruptResult }) => {
+    jobs.map(async ({ pool, task }) => {
       const started = performance.now();
-      let returned: unknown;
+      let outcome: TaskOutcome;
       try {
-        returned = await pool.run(task, signal);
+        outcome = { kind: 'returned', result: await pool.run(task, signal) };
       } catch (error) {
-        const fault = classifyFault(error, options.callSignal.aborted || pool.isClosing());
-        options.onSettle({ version: pool.id, outcome: { kind: 'fault', fault, error }, durationSeconds: seconds(started) });
-        return;
+        outcome = { kind: 'fault', fault: classifyFault(error, options.callSignal.aborted || pool.isClosing()), error };
       }
-      if (corruptResult === undefined) {
-        options.onSettle({ version: pool.id, outcome: { kind: 'returned', result: returned }, durationSeconds: seconds(started) });
-        return;
-      }
-      const outcome: TaskOutcome = { kind: 'returned', result: corruptResult(returned) };
-      options.onSettle({ version: pool.id, outcome, durationSeconds: seconds(started), original: returned });
+      options.onSettle({ version: pool.id, outcome, durationSeconds: seconds(started) });
     }),
   );
 }

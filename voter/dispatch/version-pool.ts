@@ -23,6 +23,19 @@ export interface PoolStats {
   readonly utilization: number;
 }
 
+/** How busy a pool is, for admission: cheap, read on every call. */
+export interface PoolLoad {
+  /** Tasks handed to the pool and not yet settled, running or queued. */
+  readonly outstanding: number;
+  /**
+   * How long a task handed over now would wait for a worker: the tasks ahead of it beyond the
+   * workers, times the recent time a task holds a worker, shared among the workers.
+   */
+  readonly estimatedWaitMs: number;
+  /** The recent time a task holds a worker (ms): a moving average. */
+  readonly holdMs: number;
+}
+
 /** One fault-containment region: a fixed-size piscina pool that runs one version. */
 export interface VersionPool {
   readonly id: string;
@@ -33,12 +46,15 @@ export interface VersionPool {
   warmUp(): Promise<boolean>;
   /** Live workers; cheap, unlike stats(), whose utilization summarises piscina's histograms. */
   aliveThreads(): number;
+  load(): PoolLoad;
   stats(): PoolStats;
   close(): Promise<void>;
 }
 
 const WARM_UP: VersionTask = { input: undefined, warmUp: true };
 const MAX_FAILED_TOP_UPS = 3;
+// Weight of the newest sample in the moving average of how long a task holds a worker.
+const HOLD_TIME_WEIGHT = 0.2;
 
 // Run from source (tests under tsx) the worker entry is .cts, compiled it is .cjs (see version-worker.cts).
 const VERSION_WORKER = new URL(`./version-worker${import.meta.url.endsWith('.ts') ? '.cts' : '.cjs'}`, import.meta.url);
@@ -85,13 +101,31 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
     setImmediate(() => void topUp());
   });
 
+  let outstanding = 0;
+  let holdMs = 0;
   return {
     id: options.id,
     run: async (task, signal) => {
-      const result: unknown = await piscina.run(task, { signal });
-      failedTopUps = 0;
-      return result;
+      // Only a task that found a free worker, and answered, measures how long a task holds one:
+      // the others also waited in the queue, or were faults (a hung task's hold says nothing
+      // about the next task; while it hangs, it counts as outstanding).
+      const measures = outstanding < options.threads;
+      outstanding += 1;
+      const started = performance.now();
+      try {
+        const result: unknown = await piscina.run(task, { signal });
+        failedTopUps = 0;
+        if (measures) holdMs += HOLD_TIME_WEIGHT * (performance.now() - started - holdMs);
+        return result;
+      } finally {
+        outstanding -= 1;
+      }
     },
+    load: () => ({
+      outstanding,
+      estimatedWaitMs: outstanding < options.threads ? 0 : ((outstanding - options.threads + 1) * holdMs) / options.threads,
+      holdMs,
+    }),
     isClosing: () => closing,
     warmUp: async () => {
       const settled = await Promise.allSettled(Array.from({ length: options.threads }, () => piscina.run(WARM_UP)));

@@ -17,6 +17,8 @@ export interface VersionRecord {
   readonly detail?: string;
   /** The fault injected into this version for this call, if any. */
   readonly injectedFault?: FaultKind;
+  /** The version's answer, when it gave one the voter accepted (kept in memory, never sent). */
+  readonly ballot?: Ballot<unknown>;
 }
 
 /**
@@ -30,7 +32,25 @@ export interface VoteRecord<TValue> {
   readonly versions: readonly VersionRecord[];
   /** Set only for calls with injected faults. */
   readonly faultEffect?: FaultEffect;
+  /** True when the call ended (cancel, deadline, shutdown) before the vote was decided. */
+  readonly endedEarly: boolean;
 }
+
+/**
+ * Method or voter code (isValue, a voter's functions, wrongValue) threw while the vote was being
+ * taken. It is the gateway's fault, never a version's: the call fails with INTERNAL.
+ */
+export class VoteFailure extends Error {
+  override readonly name = 'VoteFailure';
+  constructor(cause: unknown) {
+    super('method or voter code threw during the vote', { cause });
+  }
+}
+
+/** How a vote ended once every version settled: its record, or the failure that stopped it. */
+export type VoteEnd<TValue> =
+  | { readonly kind: 'recorded'; readonly record: VoteRecord<TValue> }
+  | { readonly kind: 'failed'; readonly error: VoteFailure };
 
 export interface ConductVoteOptions<TInput, TValue> {
   readonly pools: readonly VersionPool[];
@@ -45,15 +65,19 @@ export interface ConductVoteOptions<TInput, TValue> {
   readonly injections?: ReadonlyMap<string, Injection>;
   /** Applies a result fault (wrong value, bit flip, common mode) to what a version returned. */
   readonly corrupt?: (injection: Injection, result: unknown) => unknown;
-  /** Called once, when every version has settled, with the final verdicts (stragglers included). */
-  readonly onFinished: (record: VoteRecord<TValue>) => void;
+  /**
+   * Called exactly once, when every version has settled, with the final verdicts (stragglers
+   * included) or the failure that stopped the vote. What it throws is the caller's to contain.
+   */
+  readonly onEnd: (end: VoteEnd<TValue>) => void;
 }
 
 const NO_INJECTIONS: ReadonlyMap<string, Injection> = new Map();
 
 /**
  * Runs the versions and resolves as soon as the vote is decided (a strict majority agrees, or
- * none can). Stragglers run on for `stragglerGraceMs` at most; `onFinished` reports their verdicts.
+ * none can). Stragglers run on for `stragglerGraceMs` at most; `onEnd` reports their verdicts.
+ * Rejects with a VoteFailure, and stops every version, if method or voter code throws.
  */
 export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, TValue>): Promise<VoteRecord<TValue>> {
   const { pools, voter } = options;
@@ -61,35 +85,54 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
   const configured = pools.length;
   const settlements = new Map<string, Settlement<TValue>>();
   const tasks = new Map<string, TaskSettlement>();
+  const originals = new Map<string, unknown>();
   const started = performance.now();
   let decision: Decision<TValue> | undefined;
-  let resolveDecided!: (record: VoteRecord<TValue>) => void;
-  const decided = new Promise<VoteRecord<TValue>>(resolve => {
-    resolveDecided = resolve;
+  let failure: VoteFailure | undefined;
+  let endedEarly = false;
+  let settleDecided!: { resolve: (record: VoteRecord<TValue>) => void; reject: (error: VoteFailure) => void };
+  const decided = new Promise<VoteRecord<TValue>>((resolve, reject) => {
+    settleDecided = { resolve, reject };
   });
 
   const snapshot = (): VoteRecord<TValue> => {
     const at = (performance.now() - started) / 1000;
+    const current = decision as Decision<TValue>;
     const record: VoteRecord<TValue> = {
-      decision: decision as Decision<TValue>,
+      decision: current,
+      endedEarly,
       versions: pools.map(pool => {
         const settlement = settlements.get(pool.id);
         const task = tasks.get(pool.id);
-        const verdict = verdictOf(settlement, decision as Decision<TValue>, voter);
+        const verdict = verdictOf(settlement, current, voter);
         return recordOf(pool.id, verdict, task?.durationSeconds ?? at, settlement, task, injections.get(pool.id));
       }),
     };
-    return injections.size === 0 ? record : { ...record, faultEffect: faultEffectOf(record, tasks, options) };
+    return injections.size === 0 ? record : { ...record, faultEffect: faultEffectOf(record, originals, options) };
   };
 
+  // Every call into method and voter code happens here or in snapshot(), and both are guarded:
+  // whatever they throw fails this call, never the process.
   const onSettle = (task: TaskSettlement): boolean => {
-    tasks.set(task.version, task);
-    settlements.set(task.version, toSettlement(task, options));
-    if (decision !== undefined) return true;
-    decision = decide([...settlements.values()], configured, voter);
-    if (decision === undefined) return false;
-    resolveDecided(snapshot());
-    return true;
+    if (failure !== undefined) return true;
+    try {
+      const injection = injections.get(task.version);
+      const settled = injection !== undefined && task.outcome.kind === 'returned' && RESULT_FAULT_KINDS.has(injection.kind)
+        ? corrupted(task, injection, options, originals)
+        : task;
+      tasks.set(task.version, settled);
+      settlements.set(task.version, toSettlement(settled, options));
+      if (decision !== undefined) return true;
+      if (options.callSignal.aborted) endedEarly = true;
+      decision = decide([...settlements.values()], configured, voter);
+      if (decision === undefined) return false;
+      settleDecided.resolve(snapshot());
+      return true;
+    } catch (error) {
+      failure = new VoteFailure(error);
+      settleDecided.reject(failure);
+      return true;
+    }
   };
 
   const jobs = pools.map(pool => jobOf(pool, injections.get(pool.id), options));
@@ -99,8 +142,19 @@ export function conductVote<TInput, TValue>(options: ConductVoteOptions<TInput, 
     stragglerGraceMs: options.stragglerGraceMs,
     onSettle,
   }).then(() => {
-    // Every version settled, so the vote was decided at the latest by the last settlement.
-    options.onFinished(snapshot());
+    let end: VoteEnd<TValue>;
+    if (failure === undefined) {
+      try {
+        // Every version settled, so the vote was decided at the latest by the last settlement.
+        end = { kind: 'recorded', record: snapshot() };
+      } catch (error) {
+        failure = new VoteFailure(error);
+        end = { kind: 'failed', error: failure };
+      }
+    } else {
+      end = { kind: 'failed', error: failure };
+    }
+    options.onEnd(end);
   });
   return decided;
 }
@@ -110,13 +164,21 @@ function jobOf<TInput, TValue>(
   injection: Injection | undefined,
   options: ConductVoteOptions<TInput, TValue>,
 ): Job {
-  if (injection === undefined) return { pool, task: { input: options.input } };
-  if (RESULT_FAULT_KINDS.has(injection.kind)) {
-    const { corrupt } = options;
-    if (corrupt === undefined) throw new Error(`no way to apply a ${injection.kind} fault`);
-    return { pool, task: { input: options.input }, corruptResult: result => corrupt(injection, result) };
-  }
+  if (injection === undefined || RESULT_FAULT_KINDS.has(injection.kind)) return { pool, task: { input: options.input } };
   return { pool, task: { input: options.input, fault: workerFaultOf(injection) } };
+}
+
+function corrupted<TInput, TValue>(
+  task: TaskSettlement,
+  injection: Injection,
+  options: ConductVoteOptions<TInput, TValue>,
+  originals: Map<string, unknown>,
+): TaskSettlement {
+  if (task.outcome.kind !== 'returned') return task;
+  const { corrupt } = options;
+  if (corrupt === undefined) throw new Error(`no way to apply a ${injection.kind} fault`);
+  originals.set(task.version, task.outcome.result);
+  return { ...task, outcome: { kind: 'returned', result: corrupt(injection, task.outcome.result) } };
 }
 
 function workerFaultOf(injection: Injection): WorkerFault {
@@ -133,15 +195,14 @@ function workerFaultOf(injection: Injection): WorkerFault {
  */
 function faultEffectOf<TInput, TValue>(
   record: VoteRecord<TValue>,
-  tasks: ReadonlyMap<string, TaskSettlement>,
+  originals: ReadonlyMap<string, unknown>,
   options: ConductVoteOptions<TInput, TValue>,
 ): FaultEffect {
   const { decision } = record;
   if (!('answer' in decision)) return 'detected';
   for (const version of record.versions) {
-    const task = tasks.get(version.version);
-    if (version.verdict !== 'agree' || task === undefined || !('original' in task)) continue;
-    const original = toBallot(task.original, options.isValue);
+    if (version.verdict !== 'agree' || !originals.has(version.version)) continue;
+    const original = toBallot(originals.get(version.version), options.isValue);
     if (original === undefined || !ballotsAgree(original, decision.answer, options.voter)) return 'escaped';
   }
   return 'masked';
@@ -186,8 +247,9 @@ function recordOf<TValue>(
 ): VersionRecord {
   const record: { -readonly [K in keyof VersionRecord]: VersionRecord[K] } = { version, verdict, durationSeconds };
   if (injection !== undefined) record.injectedFault = injection.kind;
-  if (settlement?.status === 'ballot' && settlement.ballot.kind === 'domain_error') {
-    record.domainReason = settlement.ballot.reason;
+  if (settlement?.status === 'ballot') {
+    if (settlement.ballot.kind === 'domain_error') record.domainReason = settlement.ballot.reason;
+    if (settlement.valid) record.ballot = settlement.ballot;
   }
   if (task?.outcome.kind === 'fault') {
     const { error } = task.outcome;

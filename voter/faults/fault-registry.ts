@@ -32,9 +32,11 @@ export interface FaultRegistry {
   clear(ids?: readonly string[]): number;
   /**
    * Which versions suffer which fault on this call. Activation is drawn from the fault's seed,
-   * the request id and the version, so the same request ids replay the same faults.
+   * the request id and the version, so the same request ids replay the same faults. A health
+   * probe suffers permanent and intermittent faults like a call, but never takes one of a
+   * transient fault's executions: those are meant for clients' calls.
    */
-  plan(method: string, requestId: string): Map<string, Injection>;
+  plan(method: string, requestId: string, scope?: 'call' | 'probe'): Map<string, Injection>;
   /** Reserves a slot for a call carrying its own faults; the release frees it. */
   reserveRequestFaults(): () => void;
   /** Calls carrying their own faults that have not finished. */
@@ -73,10 +75,10 @@ export function createFaultRegistry(options: FaultRegistryOptions): FaultRegistr
       );
     }
   };
-  const fires = (entry: Entry, requestId: string, version: string): boolean => {
+  const fires = (entry: Entry, requestId: string, version: string, scope: 'call' | 'probe'): boolean => {
     const { activation } = entry.spec;
     if (activation.mode === 'permanent') return true;
-    if (activation.mode === 'transient') return entry.remaining > 0;
+    if (activation.mode === 'transient') return scope === 'call' && entry.remaining > 0;
     // A common-mode fault draws once per call: its versions fail together or not at all.
     const key = entry.spec.kind === 'common_mode' ? '*' : version;
     return drawFor(entry.spec.seed, requestId, key) < activation.probability;
@@ -117,7 +119,7 @@ export function createFaultRegistry(options: FaultRegistryOptions): FaultRegistr
       return count;
     },
 
-    plan(method, requestId) {
+    plan(method, requestId, scope = 'call') {
       const injections = new Map<string, Injection>();
       if (entries.size === 0) return injections;
       prune();
@@ -126,7 +128,7 @@ export function createFaultRegistry(options: FaultRegistryOptions): FaultRegistr
         let fired = false;
         for (const version of entry.spec.versions) {
           // The oldest fault on a version wins: one version suffers one fault per call.
-          if (injections.has(version) || !fires(entry, requestId, version)) continue;
+          if (injections.has(version) || !fires(entry, requestId, version, scope)) continue;
           injections.set(version, {
             faultId: entry.id,
             kind: entry.spec.kind,

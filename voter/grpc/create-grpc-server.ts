@@ -1,7 +1,8 @@
-import { Server, ServerCredentials, type ServerOptions } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor, type ServerOptions } from '@grpc/grpc-js';
 
 export interface GrpcServerLimits {
   readonly maxMessageBytes: number;
+  readonly interceptors?: readonly ServerInterceptor[];
 }
 
 /**
@@ -19,6 +20,7 @@ export function createGrpcServer(limits: GrpcServerLimits): Server {
     'grpc.max_connection_idle_ms': 300_000,
     // Channelz retains per-session state that has leaked under load in grpc-js.
     'grpc.enable_channelz': 0,
+    interceptors: [...(limits.interceptors ?? [])],
   };
   return new Server(options);
 }

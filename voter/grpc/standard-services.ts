@@ -1,42 +1,42 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from '@grpc/grpc-js';
-import { loadFileDescriptorSetFromBuffer, loadSync, type PackageDefinition } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { HealthImplementation } from 'grpc-health-check';
+import { createDescriptorIndex } from './descriptor-index.js';
+import { addReflection, REFLECTION_SERVICES } from './reflection-service.js';
 
 export type ServingStatus = 'SERVING' | 'NOT_SERVING';
 
 export interface Health {
-  /** Sets the status of the whole server (`""`) and of every named service at once. */
-  setAll(status: ServingStatus): void;
-  set(service: string, status: ServingStatus): void;
+  set(name: string, status: ServingStatus): void;
 }
 
-/** `grpc.health.v1.Health` for the server (`""`) and each service name. */
-export function addHealth(server: Server, services: readonly string[]): Health {
-  const names = ['', ...services];
+export const HEALTH_SERVICE = 'grpc.health.v1.Health';
+
+/**
+ * `grpc.health.v1.Health` for the given names, all NOT_SERVING at first. grpc-health-check writes
+ * to every Watch stream on each set, changed or not: callers set a name only when it changes.
+ */
+export function addHealth(server: Server, names: readonly string[]): Health {
   const health = new HealthImplementation(Object.fromEntries(names.map(name => [name, 'NOT_SERVING' as const])));
   health.addToServer(server);
-  return {
-    setAll: status => {
-      for (const name of names) health.setStatus(name, status);
-    },
-    set: (service, status) => health.setStatus(service, status),
-  };
+  return { set: (name, status) => health.setStatus(name, status) };
 }
 
+// `buf build` writes it next to the generated code: nvote.v1, google.rpc, grpc.health and
+// grpc.reflection, exactly as compiled.
 const BUILT_IN_DESCRIPTORS = new URL('../gen/descriptors.binpb', import.meta.url);
 
 /**
- * Server reflection (v1 and v1alpha), so grpcurl and similar tools work unchanged. ts-proto
- * emits no proto-loader package definition, so reflection reads the descriptor set that
- * `buf build` writes next to the generated code, plus any given by extensions.
+ * Server reflection (v1 and v1alpha) over the original descriptors of the built-in protos and
+ * any extension's descriptor sets. `services` are those listed; the descriptors of services that
+ * are defined but not served (`unserved`) are not described at all.
  */
-export function addReflection(server: Server, services: readonly string[], extraDescriptorSets: readonly Buffer[]): void {
-  let definition: PackageDefinition = {
-    ...loadFileDescriptorSetFromBuffer(readFileSync(BUILT_IN_DESCRIPTORS)),
-    ...loadSync(healthProtoPath),
-  };
-  for (const set of extraDescriptorSets) definition = { ...definition, ...loadFileDescriptorSetFromBuffer(set) };
-  new ReflectionService(definition, { services: [...services, 'grpc.health.v1.Health'] }).addToServer(server);
+export function addStandardReflection(
+  server: Server,
+  services: readonly string[],
+  unserved: readonly string[],
+  extraDescriptorSets: readonly Buffer[],
+): void {
+  const index = createDescriptorIndex([readFileSync(BUILT_IN_DESCRIPTORS), ...extraDescriptorSets], new Set(unserved));
+  addReflection(server, index, [...services, HEALTH_SERVICE, ...REFLECTION_SERVICES]);
 }

@@ -1,44 +1,101 @@
-import { status, type Deadline, type handleUnaryCall, type Metadata } from '@grpc/grpc-js';
+import { status, type Deadline, type handleUnaryCall, type Metadata, type StatusObject } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { MethodSettings } from '../config.js';
-import type { Admission } from '../dispatch/admission.js';
+import { requestCostBytes, type Admission, type MethodLoad, type Refusal } from '../dispatch/admission.js';
 import type { VersionPool } from '../dispatch/version-pool.js';
-import { conductVote, type VoteRecord } from '../engine/conduct-vote.js';
+import type { VoteEnd, VoteRecord } from '../engine/conduct-vote.js';
+import type { InFlightCalls } from '../engine/in-flight-calls.js';
+import { notifyObservers, type VoteObserver } from '../engine/vote-observer.js';
 import { NvoteError } from '../errors.js';
-import { corruptResult } from '../faults/corrupt-result.js';
+import { runMethodVote } from '../engine/run-method-vote.js';
 import type { Injection } from '../faults/fault-spec.js';
-import type { Metrics } from '../metrics/create-metrics.js';
+import type { InternalErrorStage, Metrics } from '../metrics/create-metrics.js';
 import { callBudgetMs, type BudgetPolicy } from './call-budget.js';
+import type { CallGate } from './admission-interceptor.js';
 import { faultsForCall, type CallFaults, type FaultInjection } from './call-faults.js';
 import { followCall } from './call-signal.js';
 import { requestIdOf } from './request-id.js';
+import { wireSizeOf } from './request-size.js';
 import { toServiceError } from './status.js';
+import { majorityOf } from '../vote/decide.js';
 import { voteTrailers } from './vote-report.js';
 
 export interface VotedHandlerDeps {
   readonly settings: MethodSettings;
   readonly pools: readonly VersionPool[];
   readonly admission: Admission;
+  readonly calls: InFlightCalls;
+  readonly observers: readonly VoteObserver[];
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly budget: BudgetPolicy;
   readonly isShuttingDown: () => boolean;
+  /** How many of the method's versions health now counts as failing. */
+  readonly failingVersions: () => number;
   readonly stragglerGraceMs: number;
   /** Present only when the gateway runs with fault injection enabled. */
   readonly faultInjection?: FaultInjection;
 }
 
-/** The one adapter between a gRPC unary call and a vote. */
-export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unknown, unknown> {
+export interface VotedEndpoint {
+  readonly handler: handleUnaryCall<unknown, unknown>;
+  /** The admission check made on the call's metadata, before its message is read. */
+  readonly gate: CallGate;
+}
+
+const NO_INJECTIONS: ReadonlyMap<string, Injection> = new Map();
+// How fast the remembered request size forgets a large one: about 1% per call.
+const EXPECTED_SIZE_DECAY = 0.99;
+
+/**
+ * The one adapter between a gRPC unary call and a vote. Every exception from method, voter or
+ * observer code is contained here: the call gets INTERNAL, the gateway keeps serving.
+ */
+export function createVotedEndpoint(deps: VotedHandlerDeps): VotedEndpoint {
   const { settings, metrics, logger, admission } = deps;
   const { method } = settings;
-  const createVoter = method.voters[settings.voter];
-  if (createVoter === undefined) throw new NvoteError('INTERNAL', `no voter ${settings.voter} for ${method.name}`);
+  const load: MethodLoad = { pools: deps.pools, majority: majorityOf(deps.pools.length), failing: deps.failingVersions };
+  const budgetOf = (deadline: Deadline): number =>
+    callBudgetMs(deadline, { ...deps.budget, defaultTimeoutMs: settings.defaultTimeoutMs });
+  // A decaying maximum of recent request costs: the metadata check's guess at what the next
+  // call will hold before its message says.
+  let expectedBytes = 0;
 
-  return (call, callback) => {
-    const started = performance.now();
+  const internalError = (stage: InternalErrorStage, error: unknown, requestId: string): void => {
+    metrics.internalError(method.name, stage);
+    logger.error({ err: error, requestId, method: method.name, stage }, 'internal error contained');
+  };
+  const refusalError = (refusal: Refusal): NvoteError => {
+    metrics.rejected(refusal.reason);
+    return new NvoteError('OVERLOADED', `${method.name}: ${refusal.message}`);
+  };
+
+  const gate: CallGate = deadline => {
+    let error: NvoteError | undefined;
+    if (deps.isShuttingDown()) {
+      metrics.rejected('shutting_down');
+      error = new NvoteError('SHUTTING_DOWN', 'the gateway is shutting down');
+    } else {
+      const refusal = admission.check(load, expectedBytes, budgetOf(deadline));
+      if (refusal !== undefined) error = refusalError(refusal);
+    }
+    if (error === undefined) return undefined;
+    const refused = toServiceError(error);
     metrics.callStarted(method.service, method.name);
+    metrics.callHandled(method.service, method.name, refused.code, 0);
+    return { code: refused.code, details: refused.details, metadata: refused.metadata } satisfies StatusObject;
+  };
+
+  const handler: handleUnaryCall<unknown, unknown> = (call, callback) => {
+    const started = performance.now();
+    const requestId = requestIdOf(call.metadata);
+    metrics.callStarted(method.service, method.name);
+    let responded = false;
+    let untrack = (): void => undefined;
     const finish = (code: status, ...reply: Parameters<typeof callback>): void => {
+      if (responded) return;
+      responded = true;
+      untrack();
       metrics.callHandled(method.service, method.name, code, (performance.now() - started) / 1000);
       callback(...reply);
     };
@@ -52,75 +109,95 @@ export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unkn
       fail(new NvoteError('SHUTTING_DOWN', 'the gateway is shutting down'));
       return;
     }
-    const release = admission.tryAcquire();
-    if (release === undefined) {
-      metrics.rejected('overloaded');
-      fail(new NvoteError('OVERLOADED', `more than ${admission.limit} voted calls in flight`));
+    const bytes = requestCostBytes(wireSizeOf(call.request), deps.pools.length);
+    expectedBytes = Math.max(bytes, expectedBytes * EXPECTED_SIZE_DECAY);
+    const budgetMs = budgetOf(call.getDeadline());
+    const ticket = admission.admit(load, bytes, budgetMs);
+    if (!('release' in ticket)) {
+      fail(refusalError(ticket));
       return;
     }
-    metrics.setInFlight(admission.inFlight);
-    const requestId = requestIdOf(call.metadata);
-    let faults: CallFaults | undefined;
-    if (deps.faultInjection !== undefined) {
-      try {
-        faults = faultsForCall(deps.faultInjection, method.name, call.metadata, requestId);
-      } catch (error) {
-        release();
-        metrics.setInFlight(admission.inFlight);
-        fail(NvoteError.from(error));
-        return;
-      }
-    }
-    const { signal, detach } = followCall(call);
+    metrics.setInFlight(admission.inFlight, admission.inFlightBytes);
 
-    const onFinished = (record: VoteRecord<unknown>): void => {
-      release();
+    // One signal for every way the call can end early: the client cancels, its deadline passes,
+    // or the gateway shuts down.
+    const ended = new AbortController();
+    const { signal: clientSignal, detach } = followCall(call);
+    const onClientEnd = (): void => ended.abort('call ended');
+    clientSignal.addEventListener('abort', onClientEnd, { once: true });
+    if (clientSignal.aborted) onClientEnd();
+    untrack = deps.calls.track(() => {
+      fail(new NvoteError('SHUTTING_DOWN', `${method.name}: the gateway shut down before the vote was decided`));
+      ended.abort('shutting down');
+    });
+
+    let faults: CallFaults | undefined;
+    const onEnd = (end: VoteEnd<unknown>): void => {
+      ticket.release();
       faults?.release();
-      metrics.setInFlight(admission.inFlight);
-      recordFinal(deps, requestId, record);
+      clientSignal.removeEventListener('abort', onClientEnd);
+      metrics.setInFlight(admission.inFlight, admission.inFlightBytes);
+      if (end.kind === 'failed') internalError('vote', end.error.cause, requestId);
+      notifyObservers(deps.observers, { method: method.name, requestId, end, probe: false }, (observer, error) =>
+        internalError('observer', { observer, error }, requestId),
+      );
     };
 
     let vote: Promise<VoteRecord<unknown>>;
     try {
+      if (deps.faultInjection !== undefined) {
+        faults = faultsForCall(deps.faultInjection, method.name, call.metadata, requestId);
+      }
       const input = method.toInput(call.request);
-      for (const [version, injection] of faults?.injections ?? []) metrics.faultInjected(method.name, version, injection.kind);
-      vote = conductVote({
-        pools: deps.pools,
-        voter: createVoter(settings.tolerance),
+      const injections = faults?.injections ?? NO_INJECTIONS;
+      for (const [version, injection] of injections) metrics.faultInjected(method.name, version, injection.kind);
+      vote = runMethodVote(settings, deps.pools, {
         input,
-        ...(faults === undefined || faults.injections.size === 0
-          ? {}
-          : {
-              injections: faults.injections,
-              corrupt: (injection: Injection, result: unknown) =>
-                corruptResult(injection.kind, result, input, method, injection.corruptionSeed),
-            }),
-        isValue: method.isValue,
-        budgetMs: callBudgetMs(call.getDeadline(), {
-          ...deps.budget,
-          defaultTimeoutMs: settings.defaultTimeoutMs,
-        }),
-        callSignal: signal,
+        injections,
+        budgetMs,
+        callSignal: ended.signal,
         stragglerGraceMs: deps.stragglerGraceMs,
-        onFinished,
+        onEnd,
       });
     } catch (error) {
-      release();
+      ticket.release();
       faults?.release();
-      metrics.setInFlight(admission.inFlight);
-      logger.error({ err: error, requestId, method: method.name }, 'voted call failed before dispatch');
+      detach();
+      clientSignal.removeEventListener('abort', onClientEnd);
+      metrics.setInFlight(admission.inFlight, admission.inFlightBytes);
+      // A bad fault header is the client's error; anything else is ours.
+      if (!(error instanceof NvoteError)) internalError('dispatch', error, requestId);
       fail(NvoteError.from(error));
       return;
     }
 
-    vote.then(record => {
-      // Stragglers run on (for at most their grace) once the answer is out.
-      detach();
-      if (signal.aborted) {
-        // The client is gone or its deadline passed; grpc-js has already ended the call.
-        metrics.callHandled(method.service, method.name, cancelledCode(call.getDeadline()), (performance.now() - started) / 1000);
-        return;
-      }
+    vote.then(
+      record => {
+        // Stragglers run on (for at most their grace) once the answer is out.
+        detach();
+        if (responded) return;
+        if (clientSignal.aborted) {
+          // The client is gone or its deadline passed; grpc-js has already ended the call.
+          responded = true;
+          untrack();
+          metrics.callHandled(method.service, method.name, cancelledCode(call.getDeadline()), (performance.now() - started) / 1000);
+          return;
+        }
+        try {
+          respond(record);
+        } catch (error) {
+          internalError('response', error, requestId);
+          fail(NvoteError.from(error));
+        }
+      },
+      () => {
+        // The VoteFailure itself is counted and logged once, when the vote ends (onEnd).
+        detach();
+        fail(new NvoteError('INTERNAL', 'internal error'));
+      },
+    );
+
+    function respond(record: VoteRecord<unknown>): void {
       const trailers = voteTrailers(method.name, requestId, record);
       const { decision } = record;
       if (!('answer' in decision)) {
@@ -134,51 +211,16 @@ export function createVotedHandler(deps: VotedHandlerDeps): handleUnaryCall<unkn
         const { reason } = decision.answer;
         fail(new NvoteError('DOMAIN_ERROR', `${method.name}: ${reason}`, { reason }), trailers);
       } else {
-        finish(status.OK, null, method.toResponse(decision.answer.value), trailers);
+        const response = method.toResponse(decision.answer.value);
+        finish(status.OK, null, response, trailers);
       }
-    }).catch((error: unknown) => {
-      logger.error({ err: error, requestId, method: method.name }, 'voted call failed');
-      fail(NvoteError.from(error));
-    });
+    }
   };
+
+  return { handler, gate };
 }
 
 function cancelledCode(deadline: Deadline): status {
   const at = deadline instanceof Date ? deadline.getTime() : deadline;
   return Number.isFinite(at) && at <= Date.now() ? status.DEADLINE_EXCEEDED : status.CANCELLED;
-}
-
-/** Metrics and the disagreement log line, once every version has settled. */
-function recordFinal(deps: VotedHandlerDeps, requestId: string, record: VoteRecord<unknown>): void {
-  const method = deps.settings.method.name;
-  // The response may have gone out on an early majority; once every version has agreed, the
-  // vote was in fact unanimous, and that is what the metric records.
-  const unanimous = record.versions.every(version => version.verdict === 'agree');
-  deps.metrics.voteFinished(method, unanimous ? 'unanimous' : record.decision.outcome);
-  if (record.faultEffect !== undefined) deps.metrics.faultEffect(method, record.faultEffect);
-  let dissent = false;
-  for (const version of record.versions) {
-    if (version.verdict === 'pending') continue;
-    deps.metrics.versionSettled(method, version.version, version.verdict, version.durationSeconds);
-    if (version.verdict !== 'agree') dissent = true;
-  }
-  if (!dissent) return;
-  deps.logger.warn(
-    {
-      requestId,
-      method,
-      outcome: record.decision.outcome,
-      agreeing: record.decision.agreeing,
-      ...(record.faultEffect === undefined ? {} : { faultEffect: record.faultEffect }),
-      versions: record.versions.map(({ version, verdict, durationSeconds, domainReason, detail, injectedFault }) => ({
-        version,
-        verdict,
-        ms: Math.round(durationSeconds * 1000),
-        ...(domainReason === undefined ? {} : { reason: domainReason }),
-        ...(detail === undefined ? {} : { detail: detail.slice(0, 200) }),
-        ...(injectedFault === undefined ? {} : { injectedFault }),
-      })),
-    },
-    'versions disagreed',
-  );
 }

@@ -33,4 +33,5 @@ export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateRespons
     // Next to the largest double, nudge towards zero: a wrong answer must still be a valid one.
     return Number.isFinite(value + nudge) ? value + nudge : value - nudge;
   },
+  knownAnswer: { input: { expression: '2^3^2 - (1 + 2) * 3' }, expected: 503 },
 });

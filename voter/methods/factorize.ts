@@ -39,4 +39,6 @@ export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResp
     wrong[index] = wrongFactor > UINT64_MAX ? (factor | 1n) - step : wrongFactor;
     return wrong;
   },
+  // 2^32 + 1 = 641 × 6700417 (Euler): a split that trial division finds quickly too.
+  knownAnswer: { input: { n: 4_294_967_297n }, expected: [641n, 6_700_417n] },
 });

@@ -45,4 +45,18 @@ export const shortestPathMethod = defineVotedMethod<
     value.reachable
       ? { reachable: false, distance: 0, path: [] }
       : { reachable: true, distance: 1, path: [input.source, input.target] },
+  knownAnswer: {
+    input: {
+      nodeCount: 4,
+      edges: [
+        { from: 0, to: 1, weight: 1 },
+        { from: 1, to: 2, weight: 1 },
+        { from: 0, to: 2, weight: 5 },
+        { from: 2, to: 3, weight: 0.5 },
+      ],
+      source: 0,
+      target: 3,
+    },
+    expected: { reachable: true, distance: 2.5, path: [0, 1, 2, 3] },
+  },
 });

@@ -37,4 +37,5 @@ export const sortMethod = defineVotedMethod<SortRequest, SortResponse, SortInput
     wrong[index] = item > INT64_MAX - delta ? item - delta : item + delta;
     return wrong;
   },
+  knownAnswer: { input: { values: [3n, -1n, 2n, -1n, INT64_MAX, INT64_MIN] }, expected: [INT64_MIN, -1n, -1n, 2n, 3n, INT64_MAX] },
 });

@@ -41,4 +41,9 @@ export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsR
     const wrong = Number.isFinite(value[field] + nudge) ? value[field] + nudge : value[field] - nudge;
     return { ...value, [field]: wrong };
   },
+  // Sample variance of 2, 4, 4, 4, 5, 5, 7, 9 is 32 / 7.
+  knownAnswer: {
+    input: { values: [2, 4, 4, 4, 5, 5, 7, 9] },
+    expected: { count: 8, mean: 5, variance: 32 / 7, stddev: Math.sqrt(32 / 7), min: 2, max: 9, median: 4.5 },
+  },
 });

@@ -36,6 +36,12 @@ export interface VotedMethod<TRequest, TResponse, TInput, TValue> {
    * answer produce the same wrong one.
    */
   wrongValue(value: TValue, input: TInput, random: SeededRandom): TValue;
+  /**
+   * A cheap case whose answer is known independently of the versions: health probes run it
+   * through every version when they have had no traffic, or have just failed. Without one, a
+   * method's health rests on its real calls alone.
+   */
+  readonly knownAnswer?: { readonly input: TInput; readonly expected: TValue };
 }
 
 // The gateway handles methods without knowing their types; each method file keeps them.

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { FaultEffect } from '../engine/conduct-vote.js';
 import { FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
 import { VERDICTS, type Verdict } from '../vote/ballot.js';
+import type { RefusalReason } from '../dispatch/admission.js';
 import { OUTCOMES, type Outcome } from '../vote/outcome.js';
 
 export const LABELS = {
@@ -14,6 +15,7 @@ export const LABELS = {
   rejection: ['reason'] as const,
   faultInjected: ['method', 'version', 'kind'] as const,
   faultEffect: ['method', 'effect'] as const,
+  internalError: ['method', 'stage'] as const,
 };
 
 const FAULT_EFFECTS: readonly FaultEffect[] = ['masked', 'detected', 'escaped'];
@@ -23,8 +25,17 @@ export interface FaultMetricsSource {
   activeFaults(): number;
 }
 
-export type RejectionReason = 'overloaded' | 'shutting_down';
-const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'shutting_down'];
+/** Why a call was refused: admission's reasons (slots, memory, version queues), or shutdown. */
+export type RejectionReason = RefusalReason | 'shutting_down';
+const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'memory', 'queue', 'shutting_down'];
+
+/** Where gateway code threw while serving a call: before dispatch, during the vote, building the response, after it. */
+export type InternalErrorStage = 'dispatch' | 'vote' | 'response' | 'observer';
+const INTERNAL_ERROR_STAGES: readonly InternalErrorStage[] = ['dispatch', 'vote', 'response', 'observer'];
+
+/** A vote's final outcome, or `cancelled` when the call ended (cancel, deadline, shutdown) before it was decided. */
+export type VoteOutcome = Outcome | 'cancelled';
+const VOTE_OUTCOMES: readonly VoteOutcome[] = [...OUTCOMES, 'cancelled'];
 
 /** The gRPC code names used as `grpc_code` label values, as go-grpc-prometheus spells them. */
 export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
@@ -118,6 +129,17 @@ export function createMetrics(
     help: 'Voted calls admitted whose versions have not all settled.',
     registers,
   });
+  const inFlightBytes = new Gauge({
+    name: 'nvote_inflight_request_bytes',
+    help: 'Memory charged to the admitted calls: each request wire size times its copies (decoded, one per version).',
+    registers,
+  });
+  const internalErrors = new Counter({
+    name: 'nvote_internal_errors_total',
+    help: 'Exceptions in gateway, method or voter code contained while serving a call (the call got INTERNAL or, for observers, nothing).',
+    labelNames: LABELS.internalError,
+    registers,
+  });
   // Point-in-time pool state is read at scrape time, never pushed from a timer.
   const poolGauge = (name: string, help: string, read: (stats: ReturnType<PoolGaugeSource['stats']>) => number) =>
     new Gauge({
@@ -169,7 +191,8 @@ export function createMetrics(
     grpcStarted.labels(grpc).inc(0);
     grpcHandling.zero(grpc);
     for (const code of Object.values(GRPC_CODE_NAMES)) grpcHandled.labels({ ...grpc, grpc_code: code }).inc(0);
-    for (const outcome of OUTCOMES) votes.labels({ method, outcome }).inc(0);
+    for (const outcome of VOTE_OUTCOMES) votes.labels({ method, outcome }).inc(0);
+    for (const stage of INTERNAL_ERROR_STAGES) internalErrors.labels({ method, stage }).inc(0);
     for (const version of versions) {
       versionDuration.zero({ method, version });
       workerRestarts.labels({ method, version }).inc(0);
@@ -190,7 +213,7 @@ export function createMetrics(
       grpcHandled.labels({ ...grpc, grpc_code: GRPC_CODE_NAMES[code] ?? 'UNKNOWN' }).inc();
       grpcHandling.observe(grpc, seconds);
     },
-    voteFinished(method: string, outcome: Outcome): void {
+    voteFinished(method: string, outcome: VoteOutcome): void {
       votes.labels({ method, outcome }).inc();
     },
     versionSettled(method: string, version: string, verdict: Exclude<Verdict, 'pending'>, seconds: number): void {
@@ -203,8 +226,12 @@ export function createMetrics(
     rejected(reason: RejectionReason): void {
       rejected.labels({ reason }).inc();
     },
-    setInFlight(count: number): void {
+    setInFlight(count: number, bytes: number): void {
       inFlight.set(count);
+      inFlightBytes.set(bytes);
+    },
+    internalError(method: string, stage: InternalErrorStage): void {
+      internalErrors.labels({ method, stage }).inc();
     },
     faultInjected(method: string, version: string, kind: FaultKind): void {
       faultsInjected?.labels({ method, version, kind }).inc();

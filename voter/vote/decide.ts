@@ -11,7 +11,15 @@ export type Decision<TValue> =
       readonly winner: Ballot<TValue>;
       readonly agreeing: number;
     }
-  | { readonly outcome: Extract<Outcome, 'no_majority' | 'quorum_lost'>; readonly agreeing: number };
+  | {
+      readonly outcome: Extract<Outcome, 'no_majority' | 'quorum_lost'>;
+      readonly agreeing: number;
+      /**
+       * The ballot of the largest group that agreed, when at least two did: too few to win, but
+       * the versions in it did agree with each other, and verdicts say so.
+       */
+      readonly leader?: Ballot<TValue>;
+    };
 
 /** A strict majority of the configured N, never of those that happened to answer. */
 export function majorityOf(configured: number): number {
@@ -60,10 +68,14 @@ export function decide<TInput, TValue>(
   }
   // An unseen answer could still win only with the pending versions alone.
   if (best + pending >= needed) return undefined;
-  return { outcome: answered + pending < needed ? 'quorum_lost' : 'no_majority', agreeing: best };
+  const outcome = answered + pending < needed ? 'quorum_lost' : 'no_majority';
+  return winner !== undefined && best >= 2 ? { outcome, agreeing: best, leader: winner } : { outcome, agreeing: best };
 }
 
-/** How a version's settlement (or its absence) relates to the decision. */
+/**
+ * How a version's settlement (or its absence) relates to the decision: judged against the winning
+ * ballot, or, when none won, against the largest group that agreed (see `leader`).
+ */
 export function verdictOf<TInput, TValue>(
   settlement: Settlement<TValue> | undefined,
   decision: Decision<TValue>,
@@ -71,8 +83,8 @@ export function verdictOf<TInput, TValue>(
 ): Verdict {
   if (settlement === undefined) return 'pending';
   if (settlement.status === 'fault') return settlement.fault;
-  const agrees =
-    settlement.valid && 'winner' in decision && ballotsAgree(decision.winner, settlement.ballot, voter);
+  const reference = 'winner' in decision ? decision.winner : decision.leader;
+  const agrees = settlement.valid && reference !== undefined && ballotsAgree(reference, settlement.ballot, voter);
   if (agrees) return 'agree';
   return settlement.ballot.kind === 'domain_error' ? 'domain_error' : 'disagree';
 }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createAdmission, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/dispatch/admission.js';
+import type { PoolLoad } from '../../voter/dispatch/version-pool.js';
+
+const LIMITS = { maxInFlight: 3, maxInFlightBytes: 1_000, maxQueueWaitMs: 100 };
+const idle: PoolLoad = { outstanding: 0, estimatedWaitMs: 0, holdMs: 1 };
+const waiting = (estimatedWaitMs: number): PoolLoad => ({ outstanding: 5, estimatedWaitMs, holdMs: 10 });
+
+function methodOf(loads: readonly PoolLoad[], failing = 0): MethodLoad {
+  return { pools: loads.map(load => ({ load: () => load })), majority: Math.floor(loads.length / 2) + 1, failing: () => failing };
+}
+
+describe('admission', () => {
+  it('admits up to maxInFlight calls and refuses the next as overloaded until one is released', () => {
+    const admission = createAdmission(LIMITS);
+    const method = methodOf([idle, idle, idle]);
+    const tickets = [1, 2, 3].map(() => admission.admit(method, 1, 1_000));
+    expect(tickets.every(ticket => 'release' in ticket)).toBe(true);
+    expect(admission.admit(method, 1, 1_000)).toMatchObject({ reason: 'overloaded' });
+    expect(admission.check(method, 1, 1_000)).toMatchObject({ reason: 'overloaded' });
+    const [first] = tickets;
+    if (first === undefined || !('release' in first)) throw new Error('not admitted');
+    first.release();
+    first.release();
+    expect(admission.inFlight).toBe(2);
+    expect('release' in admission.admit(method, 1, 1_000)).toBe(true);
+  });
+
+  it('refuses a call whose bytes would exceed the budget, but admits an oversized one when nothing is held', () => {
+    const admission = createAdmission(LIMITS);
+    const method = methodOf([idle, idle, idle]);
+    const big = admission.admit(method, 5_000, 1_000);
+    expect('release' in big).toBe(true);
+    expect(admission.inFlightBytes).toBe(5_000);
+    expect(admission.admit(method, 1, 1_000)).toMatchObject({ reason: 'memory' });
+    if ('release' in big) big.release();
+    expect(admission.inFlightBytes).toBe(0);
+    const a = admission.admit(method, 600, 1_000);
+    expect('release' in a).toBe(true);
+    expect(admission.admit(method, 600, 1_000)).toMatchObject({ reason: 'memory' });
+    expect('release' in admission.admit(method, 400, 1_000)).toBe(true);
+  });
+
+  it('refuses when fewer than a majority of versions could start within maxQueueWaitMs', () => {
+    const admission = createAdmission(LIMITS);
+    expect(admission.admit(methodOf([idle, waiting(101), waiting(101)]), 1, 10_000)).toMatchObject({ reason: 'queue' });
+    expect('release' in admission.admit(methodOf([idle, idle, waiting(101)], 1), 1, 10_000)).toBe(true);
+  });
+
+  it('needs every one of three versions within half the budget, unless one is already failing', () => {
+    const admission = createAdmission({ ...LIMITS, maxQueueWaitMs: 10_000 });
+    const oneSlow = [idle, idle, waiting(600)];
+    expect(admission.admit(methodOf(oneSlow), 1, 1_000)).toMatchObject({ reason: 'queue' });
+    expect('release' in admission.admit(methodOf(oneSlow), 1, 2_000)).toBe(true);
+    // A failing version's congested pool is its own fault, not load: the other two suffice.
+    expect('release' in admission.admit(methodOf(oneSlow, 1), 1, 1_000)).toBe(true);
+  });
+
+  it('asks for a majority plus one spare, never more than N, never less than a majority', () => {
+    expect([3, 4, 5, 7].map(n => versionsNeeded(n, 0))).toEqual([3, 4, 4, 5]);
+    expect([3, 4, 5, 7].map(n => versionsNeeded(n, 1))).toEqual([2, 3, 4, 5]);
+    expect(versionsNeeded(3, 3)).toBe(2);
+    expect(versionsNeeded(5, 2)).toBe(3);
+  });
+
+  it('charges a request its wire bytes, the decoded copy and one copy per version', () => {
+    expect(requestCostBytes(1_000, 3)).toBe(5_000);
+  });
+});
