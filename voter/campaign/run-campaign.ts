@@ -257,11 +257,12 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
   // A refused call was never admitted: like a well-behaved client, back off and send it again
   // (same request id, so the same faults), and count the refusals apart from the answers.
   let refusals = 0;
-  let outcome = await context.caller.call(method, testCase.request, metadata, plan.deadlineMs);
+  const deadlineMs = Math.max(plan.deadlineMs, testCase.minDeadlineMs ?? 0);
+  let outcome = await context.caller.call(method, testCase.request, metadata, deadlineMs);
   while (isRefusal(outcome) && refusals < MAX_REFUSALS) {
     refusals += 1;
     await sleep(Math.min(REFUSAL_BACKOFF_CAP_MS, REFUSAL_BACKOFF_MS * 2 ** Math.min(refusals - 1, 8)) * (0.5 + random.next()));
-    outcome = await context.caller.call(method, testCase.request, metadata, plan.deadlineMs);
+    outcome = await context.caller.call(method, testCase.request, metadata, deadlineMs);
   }
   const completeMs = performance.now() - context.started;
 

@@ -7,6 +7,8 @@ export interface CampaignCase<TRequest, TResponse> {
   readonly expected: unknown;
   /** True when the gateway's response is a right answer for the request. */
   isCorrect(response: TResponse): boolean;
+  /** A large request asks for at least this deadline, whatever the campaign's own (ms). */
+  readonly minDeadlineMs?: number;
 }
 
 /**
