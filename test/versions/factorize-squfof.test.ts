@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import factorize from '../../versions/factorize/squfof.js';
+import factorize, { helpersForTests as helpers } from '../../versions/factorize/squfof.js';
 
 const TOP = (1n << 64n) - 1n;
 
@@ -124,6 +124,309 @@ function timed<T>(work: () => T): [T, number] {
 // The version is measured at under 40 ms of CPU on these; the bound leaves room for a loaded
 // two-core machine while still meaning "well under a second".
 const HARD_INPUT_MS = 500;
+
+// ---------------------------------------------------------------------------------------------
+// The arithmetic helpers, each against a plain BigInt oracle written here.
+// They come first: a broken helper makes factorize loop rather than fail, so these name it.
+
+function euclid(a: bigint, b: bigint): bigint {
+  return b === 0n ? a : euclid(b, a % b);
+}
+
+/** 1/a mod n by the extended Euclidean algorithm, for gcd(a, n) = 1. */
+function inverseMod(a: bigint, n: bigint): bigint {
+  let [r0, r1] = [a % n, n];
+  let [s0, s1] = [1n, 0n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [s0, s1] = [s1, s0 - q * s1];
+  }
+  return ((s0 % n) + n) % n;
+}
+
+/** The strong probable-prime test as usually stated: a^d = 1, or a^(d 2^r) = -1 for some r < s. */
+function strongOracle(n: bigint, a: bigint): boolean {
+  let d = n - 1n;
+  let s = 0;
+  while (d % 2n === 0n) {
+    d /= 2n;
+    s++;
+  }
+  let x = modPower(a, d, n);
+  if (x === 1n) return true;
+  for (let r = 0; r < s; r++) {
+    if (x === n - 1n) return true;
+    x = (x * x) % n;
+  }
+  return false;
+}
+
+/** Pollard-Brent rho over plain BigInts on the version's schedule: [factor, loop turns]. */
+function plainRho(n: bigint, limit: number): [bigint, number] {
+  type Walk = { anchor: bigint; runner: bigint; lap: number; taken: number };
+  let c = 1n;
+  const fresh = (): Walk => ({ anchor: 2n, runner: (4n + c) % n, lap: 1, taken: 1 });
+  let w = fresh();
+  let saved = { ...w };
+  let acc = 1n;
+  let pending = 0;
+  let batch = 100;
+  for (let turn = 1; turn <= limit; turn++) {
+    if (2 * w.taken > w.lap) {
+      acc = (acc * (w.anchor > w.runner ? w.anchor - w.runner : w.runner - w.anchor)) % n;
+      pending++;
+      if (pending === batch) {
+        const g = euclid(acc, n);
+        acc = 1n;
+        pending = 0;
+        if (g === 1n) {
+          saved = { ...w };
+        } else if (g !== n) {
+          return [g, turn];
+        } else if (batch > 1) {
+          w = { ...saved };
+          batch = 1;
+          continue;
+        } else {
+          c++;
+          w = fresh();
+          saved = { ...w };
+          batch = 100;
+          continue;
+        }
+      }
+    }
+    if (w.taken === w.lap) {
+      w.anchor = w.runner;
+      w.lap *= 2;
+      w.taken = 0;
+    }
+    w.runner = (w.runner * w.runner + c) % n;
+    w.taken++;
+  }
+  return [0n, limit];
+}
+
+const R = 1n << 66n;
+const oddBelow2To64 = fc.bigInt({ min: 3n, max: TOP }).map((n) => n | 1n);
+const below2To64 = fc.bigInt({ min: 0n, max: TOP });
+
+// Moduli at the edges of the 22-bit limbs and of the range, where carries and the final
+// subtraction of the Montgomery product are most likely to go wrong.
+const EDGE_MODULI: bigint[] = [
+  3n,
+  5n,
+  (1n << 22n) - 3n,
+  (1n << 22n) + 1n,
+  (1n << 44n) - 1n,
+  (1n << 44n) + 1n,
+  (1n << 53n) + 1n,
+  (1n << 63n) + 1n,
+  18446744073709551557n,
+  TOP - 2n,
+  TOP,
+];
+
+describe('factorize (SQUFOF): gcd helper (Stein, BigInt then Numbers)', () => {
+  it('agrees with Euclid on random a below 2^64 and odd n below 2^64', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: TOP }), oddBelow2To64, (a, n) => {
+        expect(helpers.gcdWithOdd(a, n)).toBe(euclid(a, n));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with Euclid on operands sharing a large factor, on both sides of 2^53', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: 1n << 40n }).map((g) => g | 1n),
+        fc.bigInt({ min: 1n, max: 1n << 24n }),
+        fc.bigInt({ min: 1n, max: 1n << 24n }).map((k) => k | 1n),
+        (g, j, k) => {
+          const a = g * j;
+          const n = g * k;
+          expect(helpers.gcdWithOdd(a, n)).toBe(euclid(a, n));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('handles zero, equal operands, n = 1, powers of two and values at 2^53', () => {
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    const cases: [bigint, bigint][] = [
+      [0n, 1n],
+      [0n, TOP],
+      [TOP, TOP],
+      [5n, 1n],
+      [1n << 63n, TOP],
+      [3n << 60n, TOP],
+      [safe, safe],
+      [safe + 1n, safe],
+      [safe - 1n, safe + 2n],
+      [safe * 3n, safe],
+      [4294967279n * 4294967291n, 4294967291n],
+      [12n, 9n],
+      // Differences with 32 or more factors of two below 2^53.
+      [3n * (1n << 40n) + 5n, 5n],
+      [(1n << 52n) + 1n, 1n],
+      [(1n << 52n) + 3n, 3n],
+    ];
+    for (const [a, n] of cases) expect(helpers.gcdWithOdd(a, n)).toBe(euclid(a, n));
+  });
+});
+
+describe('factorize (SQUFOF): integer root helper (bit by bit)', () => {
+  function checkRoot(m: bigint, e: number): void {
+    const r = helpers.integerRoot(m, e);
+    const k = BigInt(e);
+    expect(r ** k <= m && (r + 1n) ** k > m, `root ${e} of ${m}`).toBe(true);
+  }
+
+  it('returns floor(m^(1/e)) for random m up to 2^75 and e = 2, 3, 5', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 1n << 75n }), fc.constantFrom(2, 3, 5), checkRoot),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('is exact at perfect powers and one either side of them', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(2, 3, 5), fc.bigInt({ min: 1n, max: 1n << 37n }), (e, r) => {
+        const m = r ** BigInt(e);
+        if (m > 1n << 75n) return;
+        expect(helpers.integerRoot(m, e)).toBe(r);
+        checkRoot(m - 1n > 0n ? m - 1n : 1n, e);
+        checkRoot(m + 1n, e);
+      }),
+      { numRuns: 1500 },
+    );
+    for (const m of [1n, 2n, 3n, 4n, 7n, 8n, 9n, 31n, 32n, 33n, TOP, TOP + 1n, 1155n * TOP]) {
+      for (const e of [2, 3, 5]) checkRoot(m, e);
+    }
+  });
+});
+
+describe('factorize (SQUFOF): Montgomery product over 22-bit limbs', () => {
+  function expected(a: bigint, b: bigint, n: bigint): bigint {
+    return (((a * b) % n) * inverseMod(R % n, n)) % n;
+  }
+
+  it('computes a * b / 2^66 mod n for random odd n below 2^64 and a, b below n', () => {
+    fc.assert(
+      fc.property(oddBelow2To64, below2To64, below2To64, (n, x, y) => {
+        const a = x % n;
+        const b = y % n;
+        expect(helpers.montProduct(a, b, n)).toBe(expected(a, b, n));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is exact at the largest operands and at moduli on limb boundaries', () => {
+    for (const n of EDGE_MODULI) {
+      const half = n >> 1n;
+      const limbEdges = [(1n << 22n) % n, ((1n << 44n) - 1n) % n];
+      const operands = [0n, 1n, 2n, n - 2n, n - 1n, half, half + 1n, ...limbEdges];
+      for (const a of operands) {
+        for (const b of operands) expect(helpers.montProduct(a, b, n)).toBe(expected(a, b, n));
+      }
+    }
+  });
+});
+
+describe('factorize (SQUFOF): modular power and the strong probable-prime test', () => {
+  it('computes base^exponent mod n by hexadecimal windows for random odd n, base and exponent', () => {
+    fc.assert(
+      fc.property(oddBelow2To64, below2To64, below2To64, (n, x, e) => {
+        const base = x % n;
+        expect(helpers.powerMod(base, e, n)).toBe(modPower(base, e, n));
+      }),
+      { numRuns: 1000 },
+    );
+    for (const n of EDGE_MODULI) {
+      for (const e of [0n, 1n, 15n, 16n, 17n, 255n, 256n, n - 1n, TOP]) {
+        expect(helpers.powerMod(n - 1n, e, n)).toBe(modPower(n - 1n, e, n));
+        expect(helpers.powerMod(2n, e, n)).toBe(modPower(2n, e, n));
+      }
+    }
+  });
+
+  it('decides the strong test like the textbook statement, for random odd n and every base used', () => {
+    const bases = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n];
+    fc.assert(
+      fc.property(fc.bigInt({ min: 41n, max: TOP }).map((n) => n | 1n), fc.constantFrom(...bases), (n, a) => {
+        expect(helpers.strongProbablePrime(n, a)).toBe(strongOracle(n, a));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('passes strong pseudoprimes to the bases that fool them, and agrees with the textbook test on Carmichael numbers', () => {
+    // 2047 is a strong pseudoprime to base 2, 1373653 to 2 and 3, 3215031751 to 2, 3, 5 and 7.
+    const cases: [bigint, bigint[]][] = [
+      [2047n, [2n]],
+      [1373653n, [2n, 3n]],
+      [25326001n, [2n, 3n, 5n]],
+      [3215031751n, [2n, 3n, 5n, 7n]],
+      [3825123056546413051n, [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n]],
+    ];
+    for (const [n, fooled] of cases) {
+      for (const a of fooled) expect(helpers.strongProbablePrime(n, a)).toBe(true);
+      expect(helpers.isPrime(n)).toBe(false);
+    }
+    for (const n of [561n, 41041n, 825265n, 321197185n]) {
+      for (const a of [2n, 3n, 5n, 7n]) expect(helpers.strongProbablePrime(n, a)).toBe(strongOracle(n, a));
+    }
+  });
+
+  it('calls random odd n above 2^24 prime exactly when the textbook strong test to the first twelve prime bases does', () => {
+    const bases = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n];
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n << 24n, max: TOP }).map((n) => n | 1n), (n) => {
+        expect(helpers.isPrime(n)).toBe(bases.every((a) => strongOracle(n, a)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('calls random odd n from 2^24 to 2^42 prime exactly when trial division does', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n << 24n, max: (1n << 42n) - 1n }).map((n) => n | 1n), (n) => {
+        expect(helpers.isPrime(n)).toBe(isPrimeByTrial(n));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('factorize (SQUFOF): rho in Montgomery form', () => {
+  it('finds the same factor after the same number of steps as the plain BigInt walk', () => {
+    const next = generator(4242);
+    const semiprime = (lo: number, hi: number): bigint =>
+      randomPrime(next, lo, hi) * randomPrime(next, lo, hi);
+    const cases: bigint[] = [4294967291n * 4294967279n, 4294965839n * 4294965841n, 4099n * 4099n * 4111n];
+    for (let i = 0; i < 12; i++) cases.push(semiprime(1 << 20, 1 << 24));
+    for (let i = 0; i < 3; i++) cases.push(semiprime(3037000500, 4294967296));
+    for (const n of cases) {
+      const limit = 400000;
+      const got = helpers.rhoAlone(n, limit);
+      expect(got).toEqual(plainRho(n, limit));
+      expect(got[0] > 1n && got[0] < n && n % got[0] === 0n).toBe(true);
+    }
+  });
+
+  it('matches the plain walk on every odd composite below 3000, where batches overshoot and constants change', () => {
+    for (let n = 9; n < 3000; n += 2) {
+      if (isPrimeByTrial(BigInt(n))) continue;
+      const got = helpers.rhoAlone(BigInt(n), 20000);
+      expect(got).toEqual(plainRho(BigInt(n), 20000));
+      expect(got[0] > 1n && BigInt(n) % got[0] === 0n).toBe(true);
+    }
+  });
+});
 
 // ---------------------------------------------------------------------------------------------
 
