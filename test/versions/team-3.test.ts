@@ -59,14 +59,54 @@ describe('sort/radix', () => {
     expect(valueOf(radixSort({ values: nearWordBoundaries }))).toEqual(referenceSort(nearWordBoundaries));
   });
 
-  it('rejects more than 100,000 values and accepts exactly 100,000', () => {
+  it('rejects 100,001 values with TOO_LARGE, whatever they are', () => {
     expect(radixSort({ values: new Array<bigint>(100_001).fill(0n) })).toEqual({
       kind: 'domain_error',
       reason: 'TOO_LARGE',
     });
+    const random = makeRandom(3);
+    const values = Array.from({ length: 100_001 }, () => randomInt64(random));
+    const copy = [...values];
+    expect(radixSort({ values })).toEqual({ kind: 'domain_error', reason: 'TOO_LARGE' });
+    expect(values).toEqual(copy);
+  });
+
+  it('sorts exactly 100,000 random values without touching the input', () => {
     const random = makeRandom(1);
     const values = Array.from({ length: 100_000 }, () => randomInt64(random));
+    const copy = [...values];
     expect(valueOf(radixSort({ values }))).toEqual(referenceSort(values));
+    expect(values).toEqual(copy);
+  });
+
+  it('sorts exactly 100,000 values made of a few repeated extremes', () => {
+    const random = makeRandom(4);
+    const pool = [INT64_MIN, INT64_MAX, 0n, -1n, 1n];
+    const values = Array.from({ length: 100_000 }, () => pool[randomInt(random, 0, pool.length - 1)]!);
+    expect(valueOf(radixSort({ values }))).toEqual(referenceSort(values));
+  });
+
+  it('returns a new empty array for empty input', () => {
+    const values: bigint[] = [];
+    const result = valueOf(radixSort({ values }));
+    expect(result).toEqual([]);
+    expect(result).not.toBe(values);
+  });
+
+  it('returns a one-value input unchanged in a new array, at either end of the range', () => {
+    for (const only of [INT64_MIN, -1n, 0n, 42n, INT64_MAX]) {
+      const values = [only];
+      const result = valueOf(radixSort({ values }));
+      expect(result).toEqual([only]);
+      expect(result).not.toBe(values);
+      expect(values).toEqual([only]);
+    }
+  });
+
+  it('sorts two values in either order', () => {
+    expect(valueOf(radixSort({ values: [INT64_MAX, INT64_MIN] }))).toEqual([INT64_MIN, INT64_MAX]);
+    expect(valueOf(radixSort({ values: [INT64_MIN, INT64_MAX] }))).toEqual([INT64_MIN, INT64_MAX]);
+    expect(valueOf(radixSort({ values: [7n, 7n] }))).toEqual([7n, 7n]);
   });
 
   it('does not modify its input', () => {

@@ -1,4 +1,4 @@
-import type { SortInput, SortValue, VersionResult } from '../contract.js';
+import type { DomainError, SortInput, SortValue, VersionResult } from '../contract.js';
 
 const MAX_VALUES = 100_000;
 
@@ -8,26 +8,38 @@ const LARGE_INPUT = 4_096;
 
 /** Flipping the sign bit maps signed order onto unsigned order: -(2^63) -> 0, 2^63 - 1 -> 2^64 - 1. */
 const SIGN_BIT = 1n << 63n;
-const LOW_WORD_MASK = 0xffff_ffffn;
+
+/** The SPEC's one Sort rejection, or undefined when the input may be sorted. */
+function sizeRejection(size: number): DomainError | undefined {
+  return size <= MAX_VALUES ? undefined : { kind: 'domain_error', reason: 'TOO_LARGE' };
+}
+
+/** Unsigned keys as separate high and low 32-bit words, so the passes work on plain numbers. */
+function splitKeys(values: readonly bigint[]): { low: Uint32Array; high: Uint32Array } {
+  const low = new Uint32Array(values.length);
+  const high = new Uint32Array(values.length);
+  values.forEach((value, at) => {
+    const unsigned = BigInt.asUintN(64, value) ^ SIGN_BIT;
+    high[at] = Number(unsigned >> 32n);
+    low[at] = Number(BigInt.asUintN(32, unsigned));
+  });
+  return { low, high };
+}
 
 /**
  * LSD radix sort. Each signed 64-bit value becomes an unsigned key split into two
- * 32-bit words; a permutation of indices is then sorted stably by four 16-bit digits,
- * least significant first, and the original bigints are emitted in that order.
+ * 32-bit words; a permutation of indices is then sorted stably by 16-bit digits (8-bit
+ * for small inputs), least significant first, and the original bigints are emitted in that order.
  */
 export default function radixSort(input: SortInput): VersionResult<SortValue> {
-  const values = input.values;
-  if (values.length > MAX_VALUES) {
-    return { kind: 'domain_error', reason: 'TOO_LARGE' };
-  }
+  const rejected = sizeRejection(input.values.length);
+  if (rejected !== undefined) return rejected;
+  const { values } = input;
+  // Zero or one value is already ordered; a fresh array still leaves the caller's untouched.
+  if (values.length <= 1) return { kind: 'value', value: values.slice() };
+
+  const { low: lowWords, high: highWords } = splitKeys(values);
   const count = values.length;
-  const lowWords = new Uint32Array(count);
-  const highWords = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const key = BigInt.asUintN(64, values[i]!) ^ SIGN_BIT;
-    lowWords[i] = Number(key & LOW_WORD_MASK);
-    highWords[i] = Number(key >> 32n);
-  }
 
   let order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
