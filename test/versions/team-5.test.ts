@@ -481,4 +481,160 @@ describe('evaluate / shunting-yard (team 5)', () => {
     run('1/0');
     expectSame(run(text), first, text);
   });
+
+  describe('character classes', () => {
+    const WHITESPACE = [' ', '\t', '\r', '\n'];
+    // Characters a loose "is whitespace" test (\s, String.prototype.trim, a range) would accept.
+    const NOT_WHITESPACE = [
+      '\f', '\v', '\u00a0', '\u0085', '\u1680', '\u2000', '\u2007', '\u200a', '\u200b', '\u2028',
+      '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0000', '\u001f', '\u007f',
+    ];
+    const show = (text: string): string => JSON.stringify(text);
+
+    it('ignores each of space, tab, CR and LF in every position between tokens', () => {
+      for (const w of WHITESPACE) {
+        const cases: Array<[string, Outcome]> = [
+          [`${w}1`, value(1)],
+          [`1${w}`, value(1)],
+          [`1${w}+${w}2`, value(3)],
+          [`${w}-${w}3${w}^${w}2${w}`, value(-9)],
+          [`sqrt${w}(${w}9${w})`, value(3)],
+          [`(${w}pi${w})${w}*${w}e`, value(Math.PI * Math.E)],
+          [`.5${w}/${w}.25`, value(2)],
+          [`1e2${w}`, value(100)],
+          [w.repeat(5), error('SYNTAX_ERROR')],
+        ];
+        for (const [text, expected] of cases) expectSame(run(text), expected, show(text));
+      }
+    });
+
+    it('never lets whitespace split a number, a name or an exponent', () => {
+      for (const w of WHITESPACE) {
+        for (const text of [`1${w}2`, `1${w}.5`, `1.${w}5`, `1e${w}2`, `1e+${w}2`, `1${w}e2`,
+          `p${w}i`, `sq${w}rt(4)`, `log${w}10(1)`, `log1${w}0(1)`]) {
+          expectSame(run(text), error('SYNTAX_ERROR'), show(text));
+        }
+      }
+    });
+
+    it('rejects form feed, vertical tab, no-break space and other Unicode spaces anywhere', () => {
+      for (const c of NOT_WHITESPACE) {
+        for (const text of [c, `${c}1`, `1${c}`, `1${c}+2`, `1+${c}2`, `sqrt${c}(4)`, `(${c}1)`]) {
+          expectSame(run(text), error('SYNTAX_ERROR'), show(text));
+        }
+      }
+    });
+
+    it("treats '/' and ':', the neighbours of [0-9], as non-digits", () => {
+      const cases: Array<[string, Outcome]> = [
+        ['8/2', value(4)],
+        ['0/4', value(0)],
+        ['9/3', value(3)],
+        ['.5/.5', value(1)],
+        ['1e2/4', value(25)],
+        ['e/e', value(1)],
+        ['1:2', error('SYNTAX_ERROR')],
+        [':1', error('SYNTAX_ERROR')],
+        ['1:', error('SYNTAX_ERROR')],
+        ['9:', error('SYNTAX_ERROR')],
+        ['1.:', error('SYNTAX_ERROR')],
+        ['.:', error('SYNTAX_ERROR')],
+        ['1e:2', error('SYNTAX_ERROR')],
+        ['1e/2', error('SYNTAX_ERROR')],
+        ['log1:(1)', error('SYNTAX_ERROR')],
+        ['log10:(1)', error('SYNTAX_ERROR')],
+      ];
+      for (const [text, expected] of cases) expectSame(run(text), expected, show(text));
+    });
+
+    it('reads every decimal digit in integer, fraction, exponent and leading-dot positions', () => {
+      for (const d of '0123456789') {
+        for (const text of [d, `${d}${d}`, `1${d}`, `${d}.${d}`, `1.${d}`, `.${d}`, `.${d}e1`,
+          `1e${d}`, `1e-${d}`, `1e+${d}${d}`, `${d}e${d}`]) {
+          expectSame(run(text), value(Number(text)), show(text));
+        }
+      }
+      expectSame(run('log10(100)'), value(2), 'digits inside a name');
+    });
+
+    it("treats '`', '{', '@', '[' and uppercase letters, the neighbours of [a-z], as invalid", () => {
+      const outside = ['`', '{', '@', '[', 'A', 'Z', 'P', 'S', '|', '~', '_', '\u00e9', '\u0131'];
+      for (const c of outside) {
+        for (const text of [c, `${c}pi`, `pi${c}`, `p${c}i`, `e${c}`, `${c}e`, `1${c}`, `sqrt${c}(4)`,
+          `s${c}qrt(4)`, `(${c})`, `1+${c}`]) {
+          expectSame(run(text), error('SYNTAX_ERROR'), show(text));
+        }
+      }
+      const cases: Array<[string, Outcome]> = [
+        ['PI', error('SYNTAX_ERROR')],
+        ['E', error('SYNTAX_ERROR')],
+        ['Sqrt(4)', error('SYNTAX_ERROR')],
+        ['sqrT(4)', error('SYNTAX_ERROR')],
+        ['1E2', value(100)],
+        ['1e2', value(100)],
+        ['1D2', error('SYNTAX_ERROR')],
+        ['1d2', error('SYNTAX_ERROR')],
+        ['1f2', error('SYNTAX_ERROR')],
+        ['1F2', error('SYNTAX_ERROR')],
+        ['1e`2', error('SYNTAX_ERROR')],
+        ['1e{2', error('SYNTAX_ERROR')],
+        // Letters and digits run together into one name, which then must be a known word.
+        ['sine(0)', error('SYNTAX_ERROR')],
+        ['ee', error('SYNTAX_ERROR')],
+        ['epi', error('SYNTAX_ERROR')],
+        ['abs(-2)+abz', error('SYNTAX_ERROR')],
+        ['zzz', error('SYNTAX_ERROR')],
+        ['a', error('SYNTAX_ERROR')],
+      ];
+      for (const [text, expected] of cases) expectSame(run(text), expected, show(text));
+    });
+
+    it("accepts only '+' and '-' as exponent signs, not their neighbours '*', ',' or '.'", () => {
+      const cases: Array<[string, Outcome]> = [
+        ['1e+2', value(100)],
+        ['1e-2', value(0.01)],
+        ['1e*2', error('SYNTAX_ERROR')],
+        ['1e,2', error('SYNTAX_ERROR')],
+        ['1e.2', error('SYNTAX_ERROR')],
+        ['1,2', error('SYNTAX_ERROR')],
+        ['1e+-2', error('SYNTAX_ERROR')],
+        ['1e--2', error('SYNTAX_ERROR')],
+      ];
+      for (const [text, expected] of cases) expectSame(run(text), expected, show(text));
+    });
+
+    it('rejects astral characters and lone surrogates', () => {
+      for (const c of ['\u{1d7cf}', '\u{1f600}', '\ud835', '\udfcf', '\ud800', '\udfff']) {
+        for (const text of [c, `1${c}`, `${c}1`, `1+${c}2`, `pi${c}`]) {
+          expectSame(run(text), error('SYNTAX_ERROR'), show(text));
+        }
+      }
+    });
+
+    it('agrees with the regex reference for every UTF-16 code unit in several contexts', () => {
+      // Mismatches are collected and asserted once: an expect per case would dominate the time.
+      const mismatches: string[] = [];
+      const check = (code: number, text: string): void => {
+        const actual = run(text);
+        const expected = reference(text);
+        const same = actual.kind === 'value' && expected.kind === 'value'
+          ? Object.is(actual.value, expected.value)
+          : actual.kind === expected.kind && JSON.stringify(actual) === JSON.stringify(expected);
+        if (!same) mismatches.push(`U+${code.toString(16)} in ${show(text)}: ${JSON.stringify(actual)}`);
+      };
+      for (let code = 0; code <= 0xffff; code++) {
+        const c = String.fromCharCode(code);
+        check(code, `${c}1`);
+        check(code, `1${c}2`);
+      }
+      // The contexts where a name or an exponent is being read only matter for ASCII and nearby.
+      for (let code = 0; code <= 0x2ff; code++) {
+        const c = String.fromCharCode(code);
+        for (const text of [`e${c}1`, `pi${c}`, `sqrt${c}(4)`, `1e${c}2`, `1.${c}`, `.${c}`, `log1${c}(1)`]) {
+          check(code, text);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+  });
 });

@@ -54,115 +54,157 @@ function binaryPrecedence(op: BinaryOperator): number {
   }
 }
 
-function domainError(reason: string): VersionResult<EvaluateValue> {
-  return { kind: 'domain_error', reason };
-}
+type Reason = 'TOO_COMPLEX' | 'SYNTAX_ERROR' | EvaluationError;
 
 export default function evaluate(input: EvaluateInput): VersionResult<EvaluateValue> {
-  const text = input.expression;
-  if (isTooComplex(text)) return domainError('TOO_COMPLEX');
-  const tokens = tokenize(text);
-  if (tokens === null) return domainError('SYNTAX_ERROR');
-  const rpn = toRpn(tokens);
-  if (rpn === null) return domainError('SYNTAX_ERROR');
-  const result = evaluateRpn(rpn);
-  return typeof result === 'string' ? domainError(result) : { kind: 'value', value: result };
+  const outcome = judge(input.expression);
+  if (typeof outcome === 'number') return { kind: 'value', value: outcome };
+  return { kind: 'domain_error', reason: outcome };
 }
 
-/** Judged on the raw text: length, and the running '(' minus ')' count ever exceeding the cap. */
-function isTooComplex(text: string): boolean {
-  if (text.length > MAX_LENGTH) return true;
+/** SPEC.md's error order: limits on the raw text, then the whole grammar, then evaluation. */
+function judge(text: string): number | Reason {
+  if (text.length > MAX_LENGTH || nestingExceeds(text, MAX_DEPTH)) return 'TOO_COMPLEX';
+  const tokens = tokenize(text);
+  const program = tokens === null ? null : toRpn(tokens);
+  return program === null ? 'SYNTAX_ERROR' : evaluateRpn(program);
+}
+
+// Only '(' raises the running count, so testing after every bracket catches the first excess.
+function nestingExceeds(text: string, limit: number): boolean {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x28) {
-      depth++;
-      if (depth > MAX_DEPTH) return true;
-    } else if (code === 0x29) {
-      depth--;
-    }
+  for (const bracket of text.matchAll(/[()]/g)) {
+    depth += bracket[0] === '(' ? 1 : -1;
+    if (depth > limit) return true;
   }
   return false;
 }
 
-function isDigit(char: string | undefined): boolean {
-  return char !== undefined && char >= '0' && char <= '9';
+// Character kinds, looked up by UTF-16 code unit. Codes with no entry, every code from 0x80 up
+// and the NaN that charCodeAt gives past the end all read as undefined, that is KIND_INVALID.
+const KIND_INVALID = 0;
+const KIND_BLANK = 1;
+const KIND_DIGIT = 2;
+const KIND_LETTER = 3;
+const KIND_DOT = 4;
+const KIND_OPERATOR = 5;
+const KIND_OPEN = 6;
+const KIND_CLOSE = 7;
+
+// Members are spelled out rather than given as code ranges, so nothing hinges on a range bound.
+const CHAR_KINDS: Uint8Array = buildKindTable([
+  [KIND_BLANK, ' \t\r\n'],
+  [KIND_DIGIT, '0123456789'],
+  [KIND_LETTER, 'abcdefghijklmnopqrstuvwxyz'],
+  [KIND_DOT, '.'],
+  [KIND_OPERATOR, '+-*/^'],
+  [KIND_OPEN, '('],
+  [KIND_CLOSE, ')'],
+]);
+
+function buildKindTable(groups: ReadonlyArray<readonly [number, string]>): Uint8Array {
+  const table = new Uint8Array(0x80);
+  for (const [kind, members] of groups) {
+    for (let k = 0; k < members.length; k++) table[members.charCodeAt(k)] = kind;
+  }
+  return table;
 }
 
-function isLowerLetter(char: string | undefined): boolean {
-  return char !== undefined && char >= 'a' && char <= 'z';
+function kindAt(text: string, index: number): number {
+  return CHAR_KINDS[text.charCodeAt(index)] ?? KIND_INVALID;
 }
 
-function isWhitespace(char: string): boolean {
-  return char === ' ' || char === '\t' || char === '\r' || char === '\n';
-}
+// Constants become number tokens here; the shared token objects are read-only.
+const NAMED_TOKENS: ReadonlyMap<string, Token> = new Map<string, Token>([
+  ['pi', { type: 'number', value: Math.PI }],
+  ['e', { type: 'number', value: Math.E }],
+  ...[...FUNCTION_NAMES].map((name): [string, Token] => [name, { type: 'function', name: name as FunctionName }]),
+]);
+
+const SINGLE_CHAR_TOKENS: ReadonlyMap<number, Token> = new Map<number, Token>([
+  [0x28, { type: 'lparen' }],
+  [0x29, { type: 'rparen' }],
+  ...[...'+-*/^'].map((symbol): [number, Token] => [
+    symbol.charCodeAt(0),
+    { type: 'operator', symbol: symbol as BinaryOperator },
+  ]),
+]);
 
 /** Splits the text into tokens, or returns null for any character or name outside the grammar. */
 function tokenize(text: string): Token[] | null {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const char = text.charAt(i);
-    if (isWhitespace(char)) {
-      i++;
-    } else if (isDigit(char) || char === '.') {
-      const end = scanNumber(text, i);
-      if (end === null) return null;
-      tokens.push({ type: 'number', value: Number(text.slice(i, end)) });
-      i = end;
-    } else if (isLowerLetter(char)) {
-      let end = i + 1;
-      while (isLowerLetter(text[end]) || isDigit(text[end])) end++;
-      const name = text.slice(i, end);
-      if (name === 'pi') tokens.push({ type: 'number', value: Math.PI });
-      else if (name === 'e') tokens.push({ type: 'number', value: Math.E });
-      else if (FUNCTION_NAMES.has(name)) tokens.push({ type: 'function', name: name as FunctionName });
-      else return null;
-      i = end;
-    } else if (char === '+' || char === '-' || char === '*' || char === '/' || char === '^') {
-      tokens.push({ type: 'operator', symbol: char });
-      i++;
-    } else if (char === '(') {
-      tokens.push({ type: 'lparen' });
-      i++;
-    } else if (char === ')') {
-      tokens.push({ type: 'rparen' });
-      i++;
-    } else {
-      return null;
+  let at = 0;
+  while (at < text.length) {
+    const kind = kindAt(text, at);
+    if (kind === KIND_BLANK) {
+      at++;
+      continue;
     }
+    let end = at + 1;
+    let token: Token | undefined;
+    switch (kind) {
+      case KIND_DIGIT:
+      case KIND_DOT:
+        end = numberEnd(text, at);
+        if (end > at) token = { type: 'number', value: Number(text.slice(at, end)) };
+        break;
+      case KIND_LETTER: {
+        // A name runs over letters and digits; the word must then be one the grammar knows.
+        let next = kindAt(text, end);
+        while (next === KIND_LETTER || next === KIND_DIGIT) next = kindAt(text, ++end);
+        token = NAMED_TOKENS.get(text.slice(at, end));
+        break;
+      }
+      case KIND_OPERATOR:
+      case KIND_OPEN:
+      case KIND_CLOSE:
+        token = SINGLE_CHAR_TOKENS.get(text.charCodeAt(at));
+        break;
+    }
+    if (token === undefined) return null;
+    tokens.push(token);
+    at = end;
   }
   return tokens;
 }
 
-/**
- * Returns the end index of the number starting at `start`, or null when a leading '.' is not
- * followed by a digit. A '.' after the integer digits belongs to the number only when a digit
- * follows it; an exponent only when e/E is followed by a digit or by a sign and a digit.
- */
-function scanNumber(text: string, start: number): number | null {
-  let i = start;
-  if (text[i] === '.') {
-    if (!isDigit(text[i + 1])) return null;
-  } else {
-    while (isDigit(text[i])) i++;
+// SPEC.md's number rule as a DFA read for its longest accepted prefix: a '.' or an exponent
+// joins the number only when the digits it needs follow. Columns: digit, '.', 'e'/'E', sign.
+const NUMBER_STEPS: ReadonlyArray<readonly [number, number, number, number]> = [
+  [1, 7, -1, -1], // 0: start
+  [1, 2, 4, -1], // 1: integer digits (accepting)
+  [3, -1, -1, -1], // 2: '.' after the integer digits
+  [3, -1, 4, -1], // 3: fraction digits (accepting)
+  [6, -1, -1, 5], // 4: exponent mark
+  [6, -1, -1, -1], // 5: exponent sign
+  [6, -1, -1, -1], // 6: exponent digits (accepting)
+  [3, -1, -1, -1], // 7: leading '.'
+];
+const NUMBER_ACCEPTING: ReadonlySet<number> = new Set([1, 3, 6]);
+
+function numberColumn(code: number): number {
+  switch (CHAR_KINDS[code]) {
+    case KIND_DIGIT:
+      return 0;
+    case KIND_DOT:
+      return 1;
   }
-  if (text[i] === '.' && isDigit(text[i + 1])) {
-    i++;
-    while (isDigit(text[i])) i++;
+  if (code === 0x65 || code === 0x45) return 2;
+  return code === 0x2b || code === 0x2d ? 3 : -1;
+}
+
+/** End index of the longest number starting at `start`; `start` itself when there is none. */
+function numberEnd(text: string, start: number): number {
+  let state = 0;
+  let accepted = start;
+  for (let i = start; ; i++) {
+    const column = numberColumn(text.charCodeAt(i));
+    const row = NUMBER_STEPS[state];
+    const next = column < 0 || row === undefined ? -1 : row[column] ?? -1;
+    if (next < 0) return accepted;
+    state = next;
+    if (NUMBER_ACCEPTING.has(state)) accepted = i + 1;
   }
-  if (text[i] === 'e' || text[i] === 'E') {
-    const next = text[i + 1];
-    if (isDigit(next)) {
-      i++;
-    } else if ((next === '+' || next === '-') && isDigit(text[i + 2])) {
-      i += 2;
-    } else {
-      return i;
-    }
-    while (isDigit(text[i])) i++;
-  }
-  return i;
 }
 
 /**
