@@ -1,6 +1,6 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
-import { createApp } from '../../voter/app.js';
+import { createApp, type App } from '../../voter/app.js';
 import { resolveConfig, type ConfigInput } from '../../voter/config.js';
 import { ErrorInfo } from '../../voter/gen/google/rpc/error_details.js';
 import { Status } from '../../voter/gen/google/rpc/status.js';
@@ -8,16 +8,19 @@ import { ComputeServiceClient } from '../../voter/gen/nvote/v1/compute_service.j
 import { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
 import type { AnyVotedMethod } from '../../voter/methods/voted-method.js';
+import type { VoteObserver } from '../../voter/engine/vote-observer.js';
 
 export interface GatewayOptions {
   readonly config?: ConfigInput;
   readonly methods?: readonly AnyVotedMethod[];
   readonly logger?: Logger;
   readonly descriptorSets?: readonly Buffer[];
+  readonly observers?: readonly VoteObserver[];
 }
 
 export interface Gateway extends AsyncDisposable {
   readonly address: string;
+  readonly app: App;
   readonly metricsUrl: string;
   readonly client: InstanceType<typeof ComputeServiceClient>;
   metrics(): Promise<string>;
@@ -36,6 +39,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     logger: options.logger ?? pino({ level: 'silent' }),
     workerExecArgv: ['--import', 'tsx'],
     descriptorSets: options.descriptorSets ?? [],
+    observers: options.observers ?? [],
   });
   const bound = await app.start();
   const client = new ComputeServiceClient(bound.grpc, credentials.createInsecure());
@@ -48,6 +52,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   };
   return {
     address: bound.grpc,
+    app,
     metricsUrl: `http://${bound.metrics}/metrics`,
     client,
     metrics: async () => (await fetch(`http://${bound.metrics}/metrics`)).text(),

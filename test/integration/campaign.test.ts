@@ -1,23 +1,20 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../voter/campaign/history.js';
+import { buildIfStale, ROOT } from '../helpers/compiled.js';
 import type { CampaignSummary } from '../../voter/campaign/summarize.js';
 import { startGateway } from '../helpers/start-gateway.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/voter/cli/nvote.js');
 const directories: string[] = [];
 
 // The campaign runs the compiled CLI, as users do: under tsx every replaced worker recompiles
 // TypeScript, which makes a crash cost ten times what it costs in production and would measure
 // the test loader rather than the gateway.
-beforeAll(async () => {
-  await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 120_000 });
-}, 150_000);
+beforeAll(buildIfStale, 150_000);
 afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
