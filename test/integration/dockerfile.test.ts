@@ -94,7 +94,8 @@ function sourceOfEmitted(script: string): string {
  * Compiled locally but deliberately not built into the image: the benchmarks import
  * devDependencies (hdr-histogram-js), which `npm prune --omit=dev` removes, so they could not run there.
  */
-const DEV_ONLY_FOLDERS = new Set(['bench']);
+// Client-side programs (the bench, the soak): they run against a gateway, never in its image.
+const DEV_ONLY_FOLDERS = new Set(['bench', 'tools']);
 
 interface BuildConfig {
   readonly compilerOptions?: { readonly outDir?: string; readonly rootDir?: string };
