@@ -12,7 +12,7 @@ describe('resolveConfig', () => {
     expect(config.maxInFlight).toBe(DEFAULTS.maxInFlight);
     expect(config.methods.map(settings => [settings.method.name, settings.versions.length])).toEqual([
       ['Sort', 4],
-      ['Factorize', 3],
+      ['Factorize', 5],
       ['Evaluate', 3],
       ['ShortestPath', 3],
       ['Statistics', 3],

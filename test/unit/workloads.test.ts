@@ -33,7 +33,7 @@ describe('builtInWorkloads', () => {
   });
 
   it('finds a workload by method and nothing for an unknown one', () => {
-    expect(workloadFor('Evaluate')).toBe(evaluateWorkload);
+    expect(workloadFor('Evaluate')?.method).toBe('Evaluate');
     expect(workloadFor('Divide')).toBeUndefined();
   });
 

@@ -26,10 +26,12 @@ export interface HistoryEntry {
   /** Times admission refused the call (RESOURCE_EXHAUSTED) before it was sent again. */
   readonly refusals: number;
   /**
-   * Injected faults that made a version's answer wrong or missing: a delay does not, nor does a
-   * corruption the voter tolerated (the version agreed with the right answer).
+   * Versions whose answer was wrong or missing: injected faults that had that effect (a delay
+   * does not, nor does a corruption the voter tolerated), plus `native` failures.
    */
   readonly faulty: number;
+  /** Versions that failed with no injected fault (timeout, crash, error, disagreement). */
+  readonly native: readonly string[];
   readonly status: string;
   /** The `nvote-outcome` trailer ("" when no vote took place). */
   readonly outcome: string;

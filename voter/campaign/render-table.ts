@@ -32,6 +32,10 @@ export function renderTable(summary: CampaignSummary): string {
   lines.push(
     `admission refusals (RESOURCE_EXHAUSTED, retried with backoff): ${summary.refusals.total} on ${summary.refusals.calls} calls`,
   );
+  const native = Object.entries(summary.nativeFailures);
+  lines.push(
+    `versions that failed with no injected fault (counted as faulty): ${native.length === 0 ? 'none' : native.map(([version, n]) => `${version} ${n}`).join(', ')}`,
+  );
   const outcomes = Object.entries(summary.failuresByOutcome);
   lines.push(`explicit errors by outcome: ${outcomes.length === 0 ? 'none' : outcomes.map(([outcome, n]) => `${outcome} ${n}`).join(', ')}`);
   lines.push(

@@ -269,9 +269,13 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
   const injected = injectedOf(outcome) ?? planned.faults;
   const correct = outcome.code === status.OK && testCase.isCorrect(outcome.response);
   const wrong = outcome.code === status.OK && !correct;
-  const verdicts = Object.fromEntries(
+  const verdicts: Record<string, string> = Object.fromEntries(
     (outcome.report?.versions ?? []).map(version => [version.version, verdictToJSON(version.verdict).replace('VERDICT_', '').toLowerCase()]),
   );
+  const faulted = new Set(injected.map(fault => fault.version));
+  const native = Object.entries(verdicts)
+    .filter(([version, verdict]) => !faulted.has(version) && NATIVE_FAILURES.has(verdict))
+    .map(([version]) => version);
   return {
     type: outcome.code === status.OK ? 'ok' : isIndeterminate(outcome) ? 'info' : 'fail',
     index,
@@ -286,7 +290,8 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
     injected,
     verdicts,
     refusals,
-    faulty: injected.filter(fault => isEffective(fault, verdicts, correct)).length,
+    faulty: injected.filter(fault => isEffective(fault, verdicts, correct)).length + native.length,
+    native,
     status: status[outcome.code] ?? String(outcome.code),
     outcome: outcome.outcome,
     correct,
@@ -308,6 +313,13 @@ function isEffective(fault: { version: string; kind: string }, verdicts: Readonl
   if (BENIGN_KINDS.has(fault.kind as FaultKind)) return false;
   return !(correct && verdicts[fault.version] === 'agree');
 }
+
+/**
+ * Verdicts that mean a version failed by itself, with no injected fault: a slow method out of
+ * budget on a hard input (trial division on a large semiprime) is as absent from the vote as a
+ * crashed one, so it counts towards the faulty versions of the call.
+ */
+const NATIVE_FAILURES: ReadonlySet<string> = new Set(['timeout', 'crash', 'error', 'disagree', 'domain_error']);
 
 const MAX_REFUSALS = 50;
 const REFUSAL_BACKOFF_MS = 10;

@@ -85,6 +85,8 @@ export interface CampaignSummary {
   readonly totals: Tally & { readonly indeterminate: number };
   /** Admission refusals, each followed by a retry, and the calls refused at least once. */
   readonly refusals: { readonly total: number; readonly calls: number };
+  /** Version executions that failed with no injected fault, by version. */
+  readonly nativeFailures: Readonly<Record<string, number>>;
   /**
    * Requests with a faulty minority that got no answer, with no wrong one: healthy versions ran
    * out of budget while faulty workers were being replaced (resource coupling under load).
@@ -163,6 +165,10 @@ export function summarize(run: CampaignRun, pFaultyOf: (p: number) => number): C
       total: history.reduce((sum, entry) => sum + (entry.refusals ?? 0), 0),
       calls: history.filter(entry => (entry.refusals ?? 0) > 0).length,
     },
+    nativeFailures: history.reduce<Record<string, number>>((tally, entry) => {
+      for (const version of entry.native ?? []) tally[version] = (tally[version] ?? 0) + 1;
+      return tally;
+    }, {}),
     byFaulty: groups,
     failuresByOutcome,
     maskedByKind: [...masked.entries()].filter(([, tally]) => tally.injected > 0).map(([kind, tally]) => ({ kind, ...tally })),

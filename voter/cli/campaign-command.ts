@@ -220,7 +220,7 @@ function startLocalGateway(plan: CampaignPlan, workerExecArgv: readonly string[]
       logLevel: 'silent',
       // Small heaps make an injected out-of-memory cheap; a wide margin answers before the deadline.
       maxOldGenerationMb: 64,
-      deadlineMarginMs: Math.min(250, Math.floor(plan.deadlineMs / 4)),
+      deadlineMarginMs: Math.min(500, Math.floor(plan.deadlineMs / 4)),
       maxInFlight: Math.max(256, plan.concurrency * 4),
       faultInjection: { enabled: true, maxActiveFaults: 10_000 },
     },

@@ -16,10 +16,15 @@ export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResp
   service: 'nvote.v1.ComputeService',
   // Checked strictly before ts-proto decodes it (see strict-request.ts).
   definition: withStrictRequests(ComputeServiceService.factorize),
+  // Five: trial division cannot factor a product of two primes near 2^32 within any budget, so
+  // the four others must be fast on the whole range for any one of them to fail and be outvoted
+  // (3 of 5). An odd N: a strict majority of an even one tolerates no more faults.
   versions: [
     versionModule('factorize-trial-division', 'factorize/trial-division.js'),
     versionModule('factorize-pollard-rho', 'factorize/pollard-rho.js'),
     versionModule('factorize-ecm', 'factorize/ecm.js'),
+    versionModule('factorize-squfof', 'factorize/squfof.js'),
+    versionModule('factorize-quadratic-sieve', 'factorize/quadratic-sieve.js'),
   ],
   voters: { exact: () => createExactVoter() },
   defaultVoter: 'exact',
