@@ -32,8 +32,20 @@ export default tseslint.config(
               regex: '^(?!node:|\\.\\./contract\\.js$).*',
               message: 'a version may import only ../contract.js and node: built-ins',
             },
+            {
+              // The ways around the rule above: loading code by path, or reading it from disk.
+              regex: '^node:(module|fs|fs/promises|vm|worker_threads|child_process)$',
+              message: 'a version may not load code or files at run time (node:module, node:fs, node:vm, ...)',
+            },
           ],
         },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'a version may not import() at run time: it would bypass the import rule' },
+        { selector: "CallExpression[callee.name='require']", message: 'a version may not require() at run time' },
+        { selector: "CallExpression[callee.name='createRequire']", message: 'a version may not createRequire(): it would bypass the import rule' },
+        { selector: "MemberExpression[object.name='process'][property.name=/^(binding|dlopen|mainModule)$/]", message: 'a version may not reach native or module internals' },
       ],
     },
   },
