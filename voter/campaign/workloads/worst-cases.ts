@@ -74,10 +74,9 @@ export function worstFactorize(random: SeededRandom): CampaignCase<FactorizeRequ
  * The longest expressions: 10,000 characters of small integer terms, whose sum is exact in
  * doubles in any order, and nesting 200 deep (the limit), or 5,000 unary minus signs.
  */
-export function worstEvaluate(random: SeededRandom): CampaignCase<EvaluateRequest, EvaluateResponse> {
+export function worstEvaluate(random: SeededRandom, kind = random.int(0, 2)): CampaignCase<EvaluateRequest, EvaluateResponse> {
   let expression: string;
   let expected: number;
-  const kind = random.int(0, 2);
   if (kind === 0) {
     const terms: string[] = [];
     expected = 0;
