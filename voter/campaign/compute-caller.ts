@@ -28,7 +28,8 @@ export const COMPUTE_METHODS: readonly string[] = [...DEFINITIONS.keys()];
 
 /** A plain grpc-js client for any ComputeService method, keeping the trailers of every call. */
 export function createComputeCaller(address: string): ComputeCaller {
-  const client = new Client(address, credentials.createInsecure());
+  // Large answers (100,000 sorted values) would otherwise arrive 64 KB per round trip.
+  const client = new Client(address, credentials.createInsecure(), { 'grpc-node.flow_control_window': 16 * 1024 * 1024 });
   return {
     call(method, request, metadata, deadlineMs) {
       const definition = DEFINITIONS.get(method);

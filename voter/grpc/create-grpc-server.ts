@@ -1,4 +1,10 @@
 import { Server, ServerCredentials, type ServerInterceptor, type ServerOptions } from '@grpc/grpc-js';
+import { raiseReceiveWindows } from './receive-window.js';
+
+// Enough for a large request to arrive in a few round trips; the connection window bounds what a
+// client can send ahead on one connection before the gateway reads it.
+const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
+const CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
 
 export interface GrpcServerLimits {
   readonly maxMessageBytes: number;
@@ -22,7 +28,9 @@ export function createGrpcServer(limits: GrpcServerLimits): Server {
     'grpc.enable_channelz': 0,
     interceptors: [...(limits.interceptors ?? [])],
   };
-  return new Server(options);
+  const server = new Server(options);
+  raiseReceiveWindows(server, { streamBytes: STREAM_WINDOW_BYTES, connectionBytes: CONNECTION_WINDOW_BYTES });
+  return server;
 }
 
 /** Binds `host:port` (port 0 picks one) and returns the bound `host:port`. */
