@@ -10,11 +10,10 @@
  * times a second); `mixed` runs every RPC with the campaign's workloads, worst cases included;
  * `both` (the default) splits the clients between them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Metadata, status } from '@grpc/grpc-js';
 import { createComputeCaller, type CallOutcome } from '../voter/campaign/compute-caller.js';
+import { startGatewayProcess, type GatewayExit } from '../voter/campaign/gateway-process.js';
 import type { AnyWorkload, CampaignCase } from '../voter/campaign/workload.js';
 import { builtInWorkloads } from '../voter/campaign/workloads/index.js';
 import { seededRandom } from '../voter/faults/seeded-random.js';
@@ -94,72 +93,6 @@ function parseOptions(argv: readonly string[]): Options | string {
   };
 }
 
-interface Gateway {
-  readonly child: ChildProcess;
-  readonly grpc: string;
-  readonly metrics: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>;
-  stderrTail(): string;
-}
-
-async function startGateway(dir: string, started: number): Promise<Gateway> {
-  const child = spawn(process.execPath, [`${dir}/voter/main.js`, '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NVOTE_CONFIG: '', NVOTE_LISTEN: '', NVOTE_METRICS_LISTEN: '' },
-  });
-  let stderr = '';
-  let stdoutTail = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>(resolve =>
-    child.on('exit', (code, signal) => resolve({ code, signal, atMs: performance.now() - started })),
-  );
-  const addresses = await new Promise<{ grpc: string; metrics: string }>((resolve, reject) => {
-    let found = false;
-    // The log is read until the gateway says where it listens, then drained unread: a pipe
-    // nobody reads would block the gateway's logging.
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (found) return;
-      stdoutTail += chunk.toString();
-      const lines = stdoutTail.split('\n');
-      stdoutTail = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.includes('"nvote gateway listening"')) continue;
-        const logged = JSON.parse(line) as { grpc: string; metrics: string };
-        found = true;
-        resolve({ grpc: logged.grpc, metrics: logged.metrics });
-      }
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`the gateway exited (${code ?? signal}) before listening:\n${stderr}`)));
-  });
-  return { child, ...addresses, exited, stderrTail: () => stderr };
-}
-
-/** RSS (MB) and OS threads of a process, from /proc (Linux). */
-function footprintOf(pid: number | undefined): { rssMb: number; threads: number } | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = /VmRSS:\s+(\d+) kB/.exec(text)?.[1];
-    const threads = /Threads:\s+(\d+)/.exec(text)?.[1];
-    return { rssMb: Math.round(Number(rss) / 1024), threads: Number(threads) };
-  } catch {
-    return undefined;
-  }
-}
-
-async function workersReplaced(metricsAddress: string): Promise<number | undefined> {
-  try {
-    const text = await (await fetch(`http://${metricsAddress}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (line.startsWith('nvote_worker_restarts_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return total;
-  } catch {
-    return undefined;
-  }
-}
-
 function hardCase(): CampaignCase<{ n: bigint }, { factors: bigint[] }> {
   return {
     request: { n: HARD_N },
@@ -197,11 +130,11 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const gateway = await startGateway(options.gatewayDir, started);
-  let died: { code: number | null; signal: NodeJS.Signals | null; atMs: number } | undefined;
+  const gateway = await startGatewayProcess({ main: `${options.gatewayDir}/voter/main.js` });
+  let died: (GatewayExit & { atMs: number }) | undefined;
   let stopping = false;
   void gateway.exited.then(exit => {
-    if (!stopping) died = exit;
+    if (!stopping) died = { ...exit, atMs: performance.now() - started };
   });
   const caller = createComputeCaller(gateway.grpc);
   const tallies = { mixed: emptyTally(), factorize: emptyTally() };
@@ -209,7 +142,7 @@ async function main(): Promise<void> {
   const endAt = performance.now() + options.minutes * 60_000;
   const workloads: readonly AnyWorkload[] = builtInWorkloads;
   console.log(
-    `nvote soak: ${options.minutes} min, scenario ${options.scenario}, ${options.concurrency} clients, gateway pid ${gateway.child.pid} on ${gateway.grpc}`,
+    `nvote soak: ${options.minutes} min, scenario ${options.scenario}, ${options.concurrency} clients, gateway pid ${gateway.pid} on ${gateway.grpc}`,
   );
 
   const loop = async (client: number): Promise<void> => {
@@ -229,9 +162,9 @@ async function main(): Promise<void> {
   };
 
   const report = async (): Promise<void> => {
-    const footprint = footprintOf(gateway.child.pid);
+    const footprint = gateway.footprint();
     if (footprint !== undefined) footprints.push(footprint);
-    const replaced = await workersReplaced(gateway.metrics);
+    const replaced = await gateway.metricSum('nvote_worker_restarts_total');
     const elapsed = ((performance.now() - started) / 1000).toFixed(0);
     console.log(
       `[${elapsed.padStart(5)} s] ${footprint === undefined ? 'gateway gone' : `RSS ${footprint.rssMb} MB, threads ${footprint.threads}`}, ` +
@@ -247,10 +180,9 @@ async function main(): Promise<void> {
   }
   await report();
   caller.close();
-  const replaced = await workersReplaced(gateway.metrics);
+  const replaced = await gateway.metricSum('nvote_worker_restarts_total');
   stopping = died === undefined;
-  if (died === undefined) gateway.child.kill('SIGTERM');
-  const exit = died ?? (await gateway.exited);
+  const exit = died ?? (await gateway.stop());
 
   const answers = tallies.mixed.ok + tallies.mixed.wrong + tallies.factorize.ok + tallies.factorize.wrong;
   const wrong = tallies.mixed.wrong + tallies.factorize.wrong;

@@ -165,6 +165,7 @@ export function createApp(options: AppOptions): App {
         const injections = faultInjection?.registry.plan(method.name, requestId, 'probe') ?? new Map();
         runMethodVote(settings, methodPools, {
           input: known.input,
+          inputBytes: 0,
           injections,
           budgetMs: Math.min(PROBE_BUDGET_MS, settings.defaultTimeoutMs),
           stragglerGraceMs: config.stragglerGraceMs,

@@ -3,11 +3,9 @@
  * bounded fault-injection campaign, checks every answer against the campaign's own references,
  * and reports the outcome against the reliability model.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { createApp, type App } from '../app.js';
 import { BENIGN_KINDS, PlanError, validatePlan, type CampaignPlan } from '../campaign/campaign-plan.js';
 import { COMPUTE_METHODS } from '../campaign/compute-caller.js';
 import { toJsonLine } from '../campaign/history.js';
@@ -17,9 +15,8 @@ import { CampaignError, runCampaign } from '../campaign/run-campaign.js';
 import { summarize, type CampaignSummary, type GatewayFootprint } from '../campaign/summarize.js';
 import { renderSweepSvg } from '../campaign/svg-plot.js';
 import { builtInWorkloads } from '../campaign/workloads/index.js';
-import { ConfigError, resolveConfig } from '../config.js';
+import { startGatewayProcess, type GatewayProcess } from '../campaign/gateway-process.js';
 import { FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
-import { builtInMethods } from '../methods/built-in.js';
 
 export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --target HOST:PORT   gateway to test (started with --fault-injection); default: start one on 127.0.0.1
@@ -40,9 +37,12 @@ export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
 export interface CampaignCommandIo {
   readonly stdout: ProgressSink;
   readonly stderr: ProgressSink;
-  /** Node flags for the workers of a started gateway (tests run TypeScript versions through tsx). */
-  readonly workerExecArgv?: readonly string[];
 }
+
+// The compiled gateway next to this compiled command: the campaign's own gateway runs in a
+// process of its own, so that the campaign's work (generating and checking large requests) does
+// not stall the gateway's event loop and count as the gateway's failure.
+const GATEWAY_MAIN = new URL('../main.js', import.meta.url).pathname;
 
 /** Runs `nvote campaign` with the arguments after `campaign`; resolves with the exit code. */
 export async function runCampaignCommand(args: readonly string[], io: CampaignCommandIo): Promise<number> {
@@ -86,14 +86,14 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     return 2;
   }
 
-  let app: App | undefined;
+  let gateway: GatewayProcess | undefined;
   let address = values.target;
   const token = values.token ?? process.env['NVOTE_FAULT_INJECTION_TOKEN'];
   try {
     if (address === undefined) {
-      app = startLocalGateway(plan, io.workerExecArgv ?? []);
-      address = (await app.start()).grpc;
-      io.stderr.write(`campaign: started a gateway with fault injection on ${address}\n`);
+      gateway = await startLocalGateway(plan);
+      address = gateway.grpc;
+      io.stderr.write(`campaign: started a gateway with fault injection on ${address} (pid ${gateway.pid})\n`);
     }
     const progress = createProgress(io.stderr);
     let failed = 0;
@@ -101,7 +101,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     let before: Sample | undefined;
     const run = await runCampaign(plan, builtInWorkloads, { address, ...(token === undefined ? {} : { token }) }, {
       onPhase: (phase, index, count) => {
-        if (index === 0 && app !== undefined) before = sampleProcess();
+        if (index === 0 && gateway !== undefined) void sampleGateway(gateway).then(sample => (before = sample));
         progress.phase(`${phase.label} (${index + 1} of ${count})`);
       },
       onEntry: (entry, done, total) => {
@@ -113,52 +113,42 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     progress.finish();
     const summary = {
       ...summarize(run, p => failingShare(plan, p)),
-      ...(app !== undefined && before !== undefined ? { gateway: await footprintOf(app, before, run.durationMs) } : {}),
+      ...(gateway !== undefined && before !== undefined ? { gateway: await footprintOf(gateway, before, run.durationMs) } : {}),
     };
     const table = renderTable(summary);
     io.stdout.write(table);
     if (values.out !== undefined) writeOutputs(values.out, run.history, summary, table, io);
     return summary.checks.every(check => check.passed) ? 0 : 1;
   } catch (error) {
-    if (error instanceof CampaignError || error instanceof ConfigError) {
+    if (error instanceof CampaignError) {
       io.stderr.write(`campaign: ${error.message}\n`);
       return 2;
     }
     throw error;
   } finally {
-    await app?.stop();
+    await gateway?.stop();
   }
 }
 
 interface Sample {
-  readonly at: number;
   readonly threads: number | undefined;
   readonly rssMb: number;
   readonly heapUsedMb: number;
 }
 
-function sampleProcess(): Sample {
-  const memory = process.memoryUsage();
-  return { at: performance.now(), threads: osThreads(), rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed) };
-}
-
-function osThreads(): number | undefined {
-  try {
-    const match = /^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
+async function sampleGateway(gateway: GatewayProcess): Promise<Sample> {
+  const footprint = gateway.footprint();
+  const heap = await gateway.metricSum('nodejs_heap_size_used_bytes');
+  return { threads: footprint?.threads, rssMb: footprint?.rssMb ?? 0, heapUsedMb: mb(heap ?? 0) };
 }
 
 function mb(bytes: number): number {
   return Math.round(bytes / 1_048_576);
 }
 
-async function footprintOf(app: App, before: Sample, durationMs: number): Promise<GatewayFootprint> {
-  const after = sampleProcess();
-  const restarts = await app.registry.getSingleMetric('nvote_worker_restarts_total')?.get();
-  const workersReplaced = (restarts?.values ?? []).reduce((sum, sample) => sum + sample.value, 0);
+async function footprintOf(gateway: GatewayProcess, before: Sample, durationMs: number): Promise<GatewayFootprint> {
+  const after = await sampleGateway(gateway);
+  const workersReplaced = (await gateway.metricSum('nvote_worker_restarts_total')) ?? 0;
   return {
     threadsBefore: before.threads,
     threadsAfter: after.threads,
@@ -212,22 +202,20 @@ function failingShare(plan: CampaignPlan, p: number): number {
   return 1 - (1 - q) ** failing;
 }
 
-function startLocalGateway(plan: CampaignPlan, workerExecArgv: readonly string[]): App {
-  const config = resolveConfig(
-    {
-      listen: '127.0.0.1:0',
-      metricsListen: '127.0.0.1:0',
-      logLevel: 'silent',
+function startLocalGateway(plan: CampaignPlan): Promise<GatewayProcess> {
+  return startGatewayProcess({
+    main: GATEWAY_MAIN,
+    waitForVersions: true,
+    config: {
+      // The start-up lines say when the versions are loaded; later lines are drained unread.
+      logLevel: 'info',
       // Small heaps make an injected out-of-memory cheap; a wide margin answers before the deadline.
       maxOldGenerationMb: 64,
       deadlineMarginMs: Math.min(500, Math.floor(plan.deadlineMs / 4)),
       maxInFlight: Math.max(256, plan.concurrency * 4),
       faultInjection: { enabled: true, maxActiveFaults: 10_000 },
     },
-    // Only the methods under test: every version pool costs threads and start-up time.
-    builtInMethods.filter(method => plan.methods.includes(method.name)),
-  );
-  return createApp({ config, logger: pino({ level: 'silent' }), workerExecArgv });
+  });
 }
 
 function writeOutputs(

@@ -13,10 +13,11 @@ export interface TaskSettlement {
   readonly durationSeconds: number;
 }
 
-/** One version's share of a call: its pool and its task. */
+/** One version's share of a call: its pool, its task, and the size of its input (bytes). */
 export interface Job {
   readonly pool: VersionPool;
   readonly task: VersionTask;
+  readonly inputBytes: number;
 }
 
 export interface FanOutOptions {
@@ -69,11 +70,11 @@ export async function fanOut(jobs: readonly Job[], options: FanOutOptions): Prom
 
 async function runAll(jobs: readonly Job[], signal: AbortSignal, options: FanOutOptions): Promise<void> {
   await Promise.all(
-    jobs.map(async ({ pool, task }) => {
+    jobs.map(async ({ pool, task, inputBytes }) => {
       const started = performance.now();
       let outcome: TaskOutcome;
       try {
-        outcome = { kind: 'returned', result: await pool.run(task, signal) };
+        outcome = { kind: 'returned', result: await pool.run(task, signal, inputBytes) };
       } catch (error) {
         outcome = { kind: 'fault', fault: classifyFault(error, options.callSignal.aborted || pool.isClosing()), error };
       }

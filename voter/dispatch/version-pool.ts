@@ -28,18 +28,19 @@ export interface PoolLoad {
   /** Tasks handed to the pool and not yet settled, running or queued. */
   readonly outstanding: number;
   /**
-   * How long a task handed over now would wait for a worker: the tasks ahead of it beyond the
-   * workers, times the recent time a task holds a worker, shared among the workers.
+   * How long a task handed over now would wait for a worker: 0 while a worker is free, else the
+   * expected hold of every task ahead of it, shared among the workers.
    */
   readonly estimatedWaitMs: number;
-  /** The recent time a task holds a worker (ms): a moving average. */
+  /** The recent time a small task holds a worker (ms): a moving average. */
   readonly holdMs: number;
 }
 
 /** One fault-containment region: a fixed-size piscina pool that runs one version. */
 export interface VersionPool {
   readonly id: string;
-  run(task: VersionTask, signal: AbortSignal): Promise<unknown>;
+  /** `inputBytes` sizes the task, so that a queue behind large tasks is seen as long. */
+  run(task: VersionTask, signal: AbortSignal, inputBytes?: number): Promise<unknown>;
   /** True once close() began: tasks it ends were stopped by the gateway, not lost to a crash. */
   isClosing(): boolean;
   /** Resolves once every worker has loaded the version (true), or when one could not (false). */
@@ -53,8 +54,11 @@ export interface VersionPool {
 
 const WARM_UP: VersionTask = { input: undefined, warmUp: true };
 const MAX_FAILED_TOP_UPS = 3;
-// Weight of the newest sample in the moving average of how long a task holds a worker.
+// Weight of the newest sample in the moving averages of how long a task holds a worker.
 const HOLD_TIME_WEIGHT = 0.2;
+// Tasks above this size are expected to hold a worker in proportion to their input: one call
+// with 1,000,000 values holds a worker as long as thousands of small ones.
+const LARGE_TASK_BYTES = 64 * 1024;
 
 // Run from source (tests under tsx) the worker entry is .cts, compiled it is .cjs (see version-worker.cts).
 const VERSION_WORKER = new URL(`./version-worker${import.meta.url.endsWith('.ts') ? '.cts' : '.cjs'}`, import.meta.url);
@@ -102,28 +106,38 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
   });
 
   let outstanding = 0;
+  let outstandingMs = 0;
   let holdMs = 0;
+  let holdMsPerByte = 0;
+  const expectedHoldMs = (bytes: number): number => (bytes > LARGE_TASK_BYTES ? Math.max(holdMs, holdMsPerByte * bytes) : holdMs);
   return {
     id: options.id,
-    run: async (task, signal) => {
+    run: async (task, signal, inputBytes = 0) => {
       // Only a task that found a free worker, and answered, measures how long a task holds one:
       // the others also waited in the queue, or were faults (a hung task's hold says nothing
       // about the next task; while it hangs, it counts as outstanding).
       const measures = outstanding < options.threads;
+      const expected = expectedHoldMs(inputBytes);
       outstanding += 1;
+      outstandingMs += expected;
       const started = performance.now();
       try {
         const result: unknown = await piscina.run(task, { signal });
         failedTopUps = 0;
-        if (measures) holdMs += HOLD_TIME_WEIGHT * (performance.now() - started - holdMs);
+        if (measures) {
+          const held = performance.now() - started;
+          if (inputBytes > LARGE_TASK_BYTES) holdMsPerByte += HOLD_TIME_WEIGHT * (held / inputBytes - holdMsPerByte);
+          else holdMs += HOLD_TIME_WEIGHT * (held - holdMs);
+        }
         return result;
       } finally {
         outstanding -= 1;
+        outstandingMs -= expected;
       }
     },
     load: () => ({
       outstanding,
-      estimatedWaitMs: outstanding < options.threads ? 0 : ((outstanding - options.threads + 1) * holdMs) / options.threads,
+      estimatedWaitMs: outstanding < options.threads ? 0 : Math.max(0, outstandingMs) / options.threads,
       holdMs,
     }),
     isClosing: () => closing,

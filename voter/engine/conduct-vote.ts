@@ -56,6 +56,8 @@ export interface ConductVoteOptions<TInput, TValue> {
   readonly pools: readonly VersionPool[];
   readonly voter: Voter<TInput, TValue>;
   readonly input: TInput;
+  /** The input's size on the wire (bytes): how long the versions are likely to hold a worker. */
+  readonly inputBytes: number;
   readonly isValue: (value: unknown) => value is TValue;
   readonly budgetMs: number;
   /** How long versions still running after the decision may go on before they are stopped. */
@@ -164,8 +166,9 @@ function jobOf<TInput, TValue>(
   injection: Injection | undefined,
   options: ConductVoteOptions<TInput, TValue>,
 ): Job {
-  if (injection === undefined || RESULT_FAULT_KINDS.has(injection.kind)) return { pool, task: { input: options.input } };
-  return { pool, task: { input: options.input, fault: workerFaultOf(injection) } };
+  const { input, inputBytes } = options;
+  if (injection === undefined || RESULT_FAULT_KINDS.has(injection.kind)) return { pool, task: { input }, inputBytes };
+  return { pool, task: { input, fault: workerFaultOf(injection) }, inputBytes };
 }
 
 function corrupted<TInput, TValue>(

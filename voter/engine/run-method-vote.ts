@@ -6,6 +6,8 @@ import { conductVote, type VoteEnd, type VoteRecord } from './conduct-vote.js';
 
 export interface MethodVoteOptions {
   readonly input: unknown;
+  /** The request's size on the wire (bytes). */
+  readonly inputBytes: number;
   /** Faults this execution suffers, by version (fault injection only). */
   readonly injections: ReadonlyMap<string, Injection>;
   readonly budgetMs: number;
@@ -28,6 +30,7 @@ export function runMethodVote(
     pools,
     voter: createVoter(settings.tolerance),
     input,
+    inputBytes: options.inputBytes,
     ...(injections.size === 0
       ? {}
       : {

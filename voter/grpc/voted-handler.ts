@@ -109,7 +109,8 @@ export function createVotedEndpoint(deps: VotedHandlerDeps): VotedEndpoint {
       fail(new NvoteError('SHUTTING_DOWN', 'the gateway is shutting down'));
       return;
     }
-    const bytes = requestCostBytes(wireSizeOf(call.request), deps.pools.length);
+    const wireBytes = wireSizeOf(call.request);
+    const bytes = requestCostBytes(wireBytes, deps.pools.length);
     expectedBytes = Math.max(bytes, expectedBytes * EXPECTED_SIZE_DECAY);
     const budgetMs = budgetOf(call.getDeadline());
     const ticket = admission.admit(load, bytes, budgetMs);
@@ -153,6 +154,7 @@ export function createVotedEndpoint(deps: VotedHandlerDeps): VotedEndpoint {
       for (const [version, injection] of injections) metrics.faultInjected(method.name, version, injection.kind);
       vote = runMethodVote(settings, deps.pools, {
         input,
+        inputBytes: wireBytes,
         injections,
         budgetMs,
         callSignal: ended.signal,
