@@ -95,8 +95,14 @@ describe('nvote campaign', () => {
       '--kinds', 'crash,exception,wrong_value,bit_flip,common_mode',
     );
     expect(result.code, result.stdout).toBe(0);
-    const double = result.history.filter(entry => entry.faulty === 2);
-    expect(double.length).toBeGreaterThan(250);
+    // Two injected faults among five versions (Factorize) are a minority: outvoted, unless a third
+    // version failed by itself (trial division out of budget), which the campaign counts.
+    const fiveVersions = result.history.filter(entry => entry.versions === 5 && entry.injected.length === 2);
+    expect(fiveVersions.length).toBeGreaterThan(40);
+    for (const entry of fiveVersions) expect(entry.correct || entry.faulty > 2, entry.requestId).toBe(true);
+    // Faults that really failed their version (a flipped bit can leave the answer right).
+    const double = result.history.filter(entry => entry.versions === 3 && entry.faulty - entry.native.length === 2);
+    expect(double.length).toBeGreaterThan(180);
     // Two faulty versions of three leave no majority for the right answer: never a right answer
     // by luck, and a wrong one only when the two faulty versions agreed on it.
     for (const entry of double) {
