@@ -1,63 +1,23 @@
-import type { Server } from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Config, MethodSettings } from './config.js';
-import { createAdmission } from './dispatch/admission.js';
-import { createVersionPool, type VersionPool } from './dispatch/version-pool.js';
-import { createDisagreementLog } from './engine/disagreement-log.js';
-import { createInFlightCalls } from './engine/in-flight-calls.js';
-import { runMethodVote } from './engine/run-method-vote.js';
-import type { VoteObserver } from './engine/vote-observer.js';
-import { createFaultRegistry } from './faults/fault-registry.js';
-import { createAdmissionInterceptor, type CallGate } from './grpc/admission-interceptor.js';
-import type { FaultInjection } from './grpc/call-faults.js';
-import { addFaultInjectionService, FAULT_INJECTION_SERVICE } from './grpc/fault-injection-service.js';
-import { bindServer, createGrpcServer } from './grpc/create-grpc-server.js';
-import { withMeasuredRequests } from './grpc/request-size.js';
-import { addHealth, addStandardReflection } from './grpc/standard-services.js';
-import { createVotedEndpoint } from './grpc/voted-handler.js';
-import { createHealthMonitor, type HealthMonitor, type MonitoredMethod } from './health/health-monitor.js';
-import { evidenceOf, type Evidence } from './health/version-health.js';
-import { createMetrics, type PoolGaugeSource } from './metrics/create-metrics.js';
-import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
-import { createVoteMetricsObserver } from './metrics/vote-metrics-observer.js';
-import { ballotsAgree } from './vote/decide.js';
+import { createAdmission, createAdmissionPlugin, type MethodLoad } from './admission/index.js';
+import type { Config, MethodSettings, VersionSource } from './config.js';
+import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
+import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.js';
+import { createHealthMonitor, createKnownAnswerProbes, type HealthMonitor, type MonitoredMethod } from './health/index.js';
+import { createMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
+import { createDisagreementLog } from './observers/index.js';
+import { createVotePipeline, type ContainedStage, type VoteObserver, type VotePipeline } from './pipeline/index.js';
+import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './runners/index.js';
+import { majorityOf } from './vote/decide.js';
+import { describeConfig } from './describe-config.js';
 
 const WARM_UP_LIMIT_MS = 30_000;
 // Once shutdown has answered the calls still in flight, this long for those answers to reach
 // their clients before the connections are cut.
 const SHUTDOWN_FLUSH_MS = 500;
-// Worker threads are terminated, not waited for; this bounds a pool that still does not close.
-const POOL_CLOSE_LIMIT_MS = 1_000;
-// A probe is small; it gets this long, or the method's own default budget if shorter.
-const PROBE_BUDGET_MS = 2_000;
-
-async function warmUpAll(pools: readonly VersionPool[]): Promise<boolean> {
-  return (await withinMs(Promise.all(pools.map(pool => pool.warmUp())).then(results => results.every(Boolean)), WARM_UP_LIMIT_MS)) ?? false;
-}
-
-/** The promise's value, or undefined if it has not settled within `ms`. */
-async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<undefined>(resolve => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function faultInjectionOf(config: Config): FaultInjection | undefined {
-  const settings = config.faultInjection;
-  if (!settings.enabled) return undefined;
-  return {
-    registry: createFaultRegistry({ maxActiveFaults: settings.maxActiveFaults }),
-    catalogue: new Map(config.methods.map(method => [method.method.name, method.versions.map(version => version.id)])),
-    token: settings.token,
-  };
-}
+// Worker threads are terminated, not waited for; this bounds a runner that still does not close.
+const RUNNER_CLOSE_LIMIT_MS = 1_000;
 
 export interface AppOptions {
   readonly config: Config;
@@ -79,7 +39,7 @@ export interface App {
   start(): Promise<BoundAddresses>;
   /**
    * Health NOT_SERVING, refuse new calls, drain; after the grace period answer the calls still
-   * in flight with UNAVAILABLE (SHUTTING_DOWN); then close the connections and the pools.
+   * in flight with UNAVAILABLE (SHUTTING_DOWN); then close the connections and the runners.
    */
   stop(): Promise<void>;
   readonly registry: Registry;
@@ -87,14 +47,15 @@ export interface App {
   healthStatus(name: string): string;
 }
 
-/** Wiring only: pools per version, an endpoint per method, observers, health, the standard services. */
+/**
+ * Wiring only: a runner per version, a pipeline per method with its plug-ins (admission, fault
+ * injection) and observers (fault effects, metrics, disagreement log, health), the gRPC edge.
+ */
 export function createApp(options: AppOptions): App {
   const { config } = options;
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const services = [...new Set(config.methods.map(settings => settings.method.service))];
-  const pools = new Map<string, VersionPool[]>();
   const gaugeSources: PoolGaugeSource[] = [];
-  const faultInjection = faultInjectionOf(config);
+  let faults: FaultInjectionPlugin | undefined;
   const metrics = createMetrics(
     config.methods.map(settings => ({
       service: settings.method.service,
@@ -102,42 +63,65 @@ export function createApp(options: AppOptions): App {
       versions: settings.versions.map(version => version.id),
     })),
     () => gaugeSources,
-    faultInjection === undefined
-      ? undefined
-      : { activeFaults: () => faultInjection.registry.list().length + faultInjection.registry.requestScopedInFlight() },
+    config.faultInjection.enabled ? { activeFaults: () => faults?.activeFaults() ?? 0 } : undefined,
   );
-  const admission = createAdmission({
-    maxInFlight: config.maxInFlight,
-    maxInFlightBytes: config.maxInFlightBytes,
-    maxQueueWaitMs: config.maxQueueWaitMs,
-  });
-  const calls = createInFlightCalls();
-  let server: Server | undefined;
-  let metricsServer: MetricsServer | undefined;
+  if (config.faultInjection.enabled) {
+    faults = createFaultInjectionPlugin({
+      maxActiveFaults: config.faultInjection.maxActiveFaults,
+      token: config.faultInjection.token,
+      catalogue: new Map(config.methods.map(settings => [settings.method.name, settings.versions.map(version => version.id)])),
+      sink: metrics,
+    });
+  }
   let shuttingDown = false;
   let stopping: Promise<void> | undefined;
+  let edge: GrpcEdge | undefined;
+  let metricsServer: MetricsServer | undefined;
 
+  const runnersByMethod = new Map<string, readonly VersionRunner[]>();
   for (const settings of config.methods) {
-    pools.set(
-      settings.method.name,
-      settings.versions.map(version =>
-        createVersionPool({
-          id: version.id,
-          module: version.module,
-          threads: settings.threads,
-          maxOldGenerationMb: settings.maxOldGenerationMb,
-          execArgv: options.workerExecArgv ?? [],
-          onWorkerLost: () => metrics.workerLost(settings.method.name, version.id),
-          onOrphanError: error => logger.error({ err: error, version: version.id }, 'worker error outside a task'),
-        }),
-      ),
-    );
+    const runners = settings.versions.map(version => {
+      const runner = createRunner(settings, version);
+      if (version.transport === 'worker') {
+        gaugeSources.push({ method: settings.method.name, version: version.id, stats: () => statsOf(runner) });
+      }
+      return faults === undefined ? runner : faults.decorate(runner, settings.method);
+    });
+    runnersByMethod.set(settings.method.name, runners);
   }
-  const poolsOf = (settings: MethodSettings): VersionPool[] => pools.get(settings.method.name) ?? [];
+  const runnersOf = (method: string): readonly VersionRunner[] => runnersByMethod.get(method) ?? [];
+
+  function createRunner(settings: MethodSettings, version: VersionSource): VersionRunner {
+    if (version.transport === 'remote') {
+      return createRemoteRunner({
+        id: version.id,
+        address: version.address,
+        codec: createRemoteCodec(settings.method),
+        maxConcurrentCalls: version.maxConcurrentCalls,
+        maxMessageBytes: config.maxMessageBytes,
+      });
+    }
+    return createWorkerRunner({
+      id: version.id,
+      module: version.module,
+      threads: settings.threads,
+      maxOldGenerationMb: settings.maxOldGenerationMb,
+      execArgv: options.workerExecArgv ?? [],
+      onWorkerLost: () => metrics.workerLost(settings.method.name, version.id),
+      onOrphanError: error => logger.error({ err: error, version: version.id }, 'worker error outside a task'),
+    });
+  }
 
   let setHealth: (name: string, status: 'SERVING' | 'NOT_SERVING') => void = () => undefined;
+  const pipelines = new Map<string, VotePipeline>();
+  const probes = createKnownAnswerProbes(method => pipelines.get(method));
   const health: HealthMonitor = createHealthMonitor({
-    methods: config.methods.map(settings => monitoredMethod(settings, poolsOf(settings))),
+    methods: config.methods.map((settings): MonitoredMethod => ({
+      name: settings.method.name,
+      service: settings.method.service,
+      versions: settings.versions.map(version => version.id),
+      ...probes.of(settings, config.stragglerGraceMs),
+    })),
     failureThreshold: config.health.failureThreshold,
     probeIntervalMs: config.health.probeIntervalMs,
     idleProbeAfterMs: config.health.idleProbeAfterMs,
@@ -147,45 +131,52 @@ export function createApp(options: AppOptions): App {
     },
     onProbeError: (method, error) => logger.error({ err: error, method }, 'health probe failed'),
   });
-  const observers = [createVoteMetricsObserver(metrics), createDisagreementLog(logger), health, ...(options.observers ?? [])];
 
-  function monitoredMethod(settings: MethodSettings, methodPools: readonly VersionPool[]): MonitoredMethod {
+  const admission = createAdmissionPlugin({
+    admission: createAdmission({
+      maxInFlight: config.maxInFlight,
+      maxInFlightBytes: config.maxInFlightBytes,
+      maxQueueWaitMs: config.maxQueueWaitMs,
+    }),
+    loadOf: (method): MethodLoad => {
+      const runners = runnersOf(method);
+      return { runners, majority: majorityOf(runners.length), failing: () => health.failingVersions(method) };
+    },
+    isShuttingDown: () => shuttingDown,
+    sink: { rejected: reason => metrics.rejected(reason), inFlight: (calls, bytes) => metrics.setInFlight(calls, bytes) },
+  });
+
+  // Fault effects first: they annotate the call that the disagreement log then writes out.
+  const observers: VoteObserver[] = [
+    ...(faults === undefined ? [] : [faults.observer]),
+    createVoteMetricsObserver(metrics),
+    createDisagreementLog(logger),
+    health,
+    probes.observer,
+    ...(options.observers ?? []),
+  ];
+  const interceptors = [admission.interceptor, ...(faults === undefined ? [] : [faults.interceptor])];
+  const contained = (method: string) => (stage: ContainedStage, error: unknown, call: { requestId: string }, plugin?: string) => {
+    metrics.internalError(method, stage === 'interceptor' ? 'dispatch' : stage === 'settled' ? 'observer' : stage);
+    logger.error({ err: error, requestId: call.requestId, method, stage, ...(plugin === undefined ? {} : { plugin }) }, 'internal error contained');
+  };
+  for (const settings of config.methods) {
     const { method } = settings;
-    const monitored = { name: method.name, service: method.service, versions: settings.versions.map(version => version.id) };
-    const known = method.knownAnswer;
     const createVoter = method.voters[settings.voter];
-    if (known === undefined || createVoter === undefined) return monitored;
-    const voter = createVoter(settings.tolerance);
-    const expected = { kind: 'value', value: known.expected } as const;
-    let probes = 0;
-    const probe = () =>
-      new Promise<ReadonlyMap<string, Evidence>>((resolve, reject) => {
-        const requestId = `probe:${method.name}:${++probes}`;
-        // A probe suffers the faults a call would, so that a planted fault shows in health.
-        const injections = faultInjection?.registry.plan(method.name, requestId, 'probe') ?? new Map();
-        runMethodVote(settings, methodPools, {
-          input: known.input,
-          inputBytes: 0,
-          injections,
-          budgetMs: Math.min(PROBE_BUDGET_MS, settings.defaultTimeoutMs),
-          stragglerGraceMs: config.stragglerGraceMs,
-          callSignal: new AbortController().signal,
-          onEnd: end => {
-            if (end.kind === 'failed') {
-              reject(end.error);
-              return;
-            }
-            // Judged against the known answer, not the vote: a common-mode fault fails them all.
-            const evidence = new Map<string, Evidence>();
-            for (const version of end.record.versions) {
-              const right = version.ballot !== undefined && ballotsAgree(version.ballot, expected, voter);
-              evidence.set(version.version, version.ballot === undefined ? evidenceOf(version.verdict) : right ? 'success' : 'failure');
-            }
-            resolve(evidence);
-          },
-        }).catch(() => undefined);
-      });
-    return { ...monitored, probe };
+    if (createVoter === undefined) throw new Error(`no voter ${settings.voter} for ${method.name}`);
+    pipelines.set(
+      method.name,
+      createVotePipeline({
+        method: method.name,
+        runners: runnersOf(method.name),
+        voter: createVoter(settings.tolerance),
+        isValue: method.isValue,
+        stragglerGraceMs: config.stragglerGraceMs,
+        interceptors,
+        observers,
+        onContained: contained(method.name),
+      }),
+    );
   }
 
   return {
@@ -193,77 +184,27 @@ export function createApp(options: AppOptions): App {
     healthStatus: name => health.status(name),
 
     async start() {
-      const gates = new Map<string, CallGate>();
-      const definitions = new Map<string, Record<string, unknown>>();
-      const implementations = new Map<string, Record<string, unknown>>();
-      for (const settings of config.methods) {
-        const { method } = settings;
-        const definition = withMeasuredRequests(method.definition);
-        const endpoint = createVotedEndpoint({
-          settings,
-          pools: poolsOf(settings),
-          admission,
-          calls,
-          observers,
-          metrics,
-          logger,
-          budget: {
-            defaultTimeoutMs: settings.defaultTimeoutMs,
-            maxTimeoutMs: config.maxTimeoutMs,
-            deadlineMarginMs: config.deadlineMarginMs,
-          },
-          isShuttingDown: () => shuttingDown,
-          failingVersions: () => health.failingVersions(method.name),
-          stragglerGraceMs: config.stragglerGraceMs,
-          ...(faultInjection === undefined ? {} : { faultInjection }),
-        });
-        gates.set(definition.path, endpoint.gate);
-        for (const version of settings.versions) {
-          const pool = poolsOf(settings).find(candidate => candidate.id === version.id);
-          if (pool !== undefined) gaugeSources.push({ method: method.name, version: pool.id, stats: () => pool.stats() });
-        }
-        const serviceDefinition = definitions.get(method.service) ?? {};
-        const implementation = implementations.get(method.service) ?? {};
-        serviceDefinition[method.name] = definition;
-        implementation[method.name] = endpoint.handler;
-        definitions.set(method.service, serviceDefinition);
-        implementations.set(method.service, implementation);
-      }
-      const grpcServer = createGrpcServer({
-        maxMessageBytes: config.maxMessageBytes,
-        interceptors: [createAdmissionInterceptor(gates)],
+      edge = createGrpcEdge({
+        config,
+        pipelineOf: method => pipelines.get(method),
+        screen: (method, budgetMs) => admission.screen(method, budgetMs),
+        healthNames: health.names,
+        metrics,
+        logger,
+        ...(faults === undefined ? {} : { faultInjection: faults }),
+        descriptorSets: options.descriptorSets ?? [],
       });
-      server = grpcServer;
-      for (const [service, definition] of definitions) {
-        grpcServer.addService(definition as never, implementations.get(service) as never);
-      }
-      const healthService = addHealth(grpcServer, health.names);
-      setHealth = healthService.set;
-      // Never advertised, nor even served, unless enabled.
-      if (faultInjection !== undefined) {
-        addFaultInjectionService(grpcServer, faultInjection, logger);
-        logger.warn({ tokenRequired: faultInjection.token !== undefined }, 'fault injection is enabled');
-      }
-      addStandardReflection(
-        grpcServer,
-        faultInjection === undefined ? services : [...services, FAULT_INJECTION_SERVICE],
-        faultInjection === undefined ? [FAULT_INJECTION_SERVICE] : [],
-        options.descriptorSets ?? [],
-      );
-
-      const grpcAddress = await bindServer(grpcServer, config.listen.host, config.listen.port);
+      setHealth = edge.setHealth;
+      const grpcAddress = await edge.listen();
       metricsServer = await startMetricsServer(metrics.registry, config.metricsListen.host, config.metricsListen.port);
-      logger.info(
-        { grpc: grpcAddress, metrics: metricsServer.address, methods: config.methods.map(s => s.method.name) },
-        'nvote gateway listening',
-      );
+      logger.info({ grpc: grpcAddress, metrics: metricsServer.address, ...describeConfig(config) }, 'nvote gateway listening');
       // SERVING only once the versions are loaded: before, a short-deadline call would fail for
       // want of a worker, not of a majority.
       const started = performance.now();
-      const warm = await warmUpAll([...pools.values()].flat());
+      const warm = await warmUpAll([...runnersByMethod.values()].flat());
       if (shuttingDown) return { grpc: grpcAddress, metrics: metricsServer.address };
       if (warm) logger.info({ ms: Math.round(performance.now() - started) }, 'versions loaded; health from their verdicts');
-      else logger.warn({ waitedMs: WARM_UP_LIMIT_MS }, 'some version workers did not start; health from their verdicts');
+      else logger.warn({ waitedMs: WARM_UP_LIMIT_MS }, 'some versions did not start or connect; health from their verdicts');
       health.start();
       return { grpc: grpcAddress, metrics: metricsServer.address };
     },
@@ -278,21 +219,40 @@ export function createApp(options: AppOptions): App {
     shuttingDown = true;
     health.drain();
     const started = performance.now();
-    if (server !== undefined) {
-      const draining = server;
-      // GOAWAY to every connection; it calls back once their calls have ended and they closed.
-      const closed = new Promise<void>(resolve => draining.tryShutdown(() => resolve()));
-      const drained = await withinMs(closed.then(() => true), config.shutdownGraceMs);
+    if (edge !== undefined) {
+      const drained = await withinMs(edge.drain().then(() => true), config.shutdownGraceMs);
       if (drained === undefined) {
-        const ended = calls.shutDownAll();
+        const ended = edge.answerInFlight();
         logger.warn({ graceMs: config.shutdownGraceMs, ended }, 'drain timed out; calls in flight answered UNAVAILABLE (SHUTTING_DOWN)');
-        await withinMs(closed, SHUTDOWN_FLUSH_MS);
-        draining.forceShutdown();
+        await withinMs(edge.drain(), SHUTDOWN_FLUSH_MS);
+        edge.forceClose();
       }
     }
     // Running tasks are abandoned: versions have no side effects to finish.
-    await withinMs(Promise.all([...pools.values()].flat().map(pool => pool.close())), POOL_CLOSE_LIMIT_MS);
+    await withinMs(Promise.all([...runnersByMethod.values()].flat().map(runner => runner.close())), RUNNER_CLOSE_LIMIT_MS);
     await metricsServer?.close();
     logger.info({ ms: Math.round(performance.now() - started) }, 'nvote gateway stopped');
+  }
+}
+
+function statsOf(runner: VersionRunner): { threads: number; queued: number; utilization: number } {
+  const { capacity, queued, utilization } = runner.health();
+  return { threads: capacity, queued, utilization };
+}
+
+async function warmUpAll(runners: readonly VersionRunner[]): Promise<boolean> {
+  return (await withinMs(Promise.all(runners.map(runner => runner.warmUp())).then(results => results.every(Boolean)), WARM_UP_LIMIT_MS)) ?? false;
+}
+
+/** The promise's value, or undefined if it has not settled within `ms`. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<undefined>(resolve => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -21,6 +21,7 @@ export const DEFAULTS = {
   healthFailureThreshold: 3, // consecutive failed verdicts (calls or probes) that make a version failing
   healthProbeIntervalMs: 1_000, // ms, how often health considers a known-answer probe
   healthIdleProbeAfterMs: 2_000, // ms, a version with no verdict for this long is probed
+  remoteMaxConcurrentCalls: 64, // calls in flight to one remote version at once; the rest wait their turn
 } as const;
 
 export const MIN_VERSIONS = 3;
@@ -29,8 +30,15 @@ const positiveInt = z.number().int().positive();
 const address = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port');
 const tolerance = z.strictObject({ relative: z.number().min(0).max(1), absolute: z.number().min(0) });
 
+const remoteVersion = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (a metric label)'),
+  address,
+  maxConcurrentCalls: positiveInt.max(10_000).optional(),
+});
+
 const methodSchema = z.strictObject({
-  versions: z.array(z.string()).optional(),
+  // A built-in version's id, or a remote version: a gRPC server at `address` implementing the same RPC.
+  versions: z.array(z.union([z.string(), remoteVersion])).optional(),
   voter: z.string().optional(),
   tolerance: tolerance.optional(),
   defaultTimeoutMs: positiveInt.optional(),
@@ -79,9 +87,21 @@ export interface HostPort {
   readonly port: number;
 }
 
+/** A version served by a gRPC server elsewhere, implementing the same RPC (any language). */
+export interface RemoteVersion {
+  readonly id: string;
+  readonly address: string;
+  readonly maxConcurrentCalls: number;
+}
+
+/** Where one configured version runs: a worker pool in this process, or a remote server. */
+export type VersionSource =
+  | ({ readonly transport: 'worker' } & VersionModule)
+  | ({ readonly transport: 'remote' } & RemoteVersion);
+
 export interface MethodSettings {
   readonly method: AnyVotedMethod;
-  readonly versions: readonly VersionModule[];
+  readonly versions: readonly VersionSource[];
   readonly voter: string;
   readonly tolerance: Tolerance;
   readonly defaultTimeoutMs: number;
@@ -192,14 +212,20 @@ function resolveMethod(method: AnyVotedMethod, file: FileConfig, problems: strin
   const path = `methods.${method.name}`;
   const own = file.methods?.[method.name] ?? {};
   const byId = new Map(method.versions.map(version => [version.id, version]));
-  const ids = own.versions ?? method.versions.map(version => version.id);
-  const versions: VersionModule[] = [];
+  const entries = own.versions ?? method.versions.map(version => version.id);
+  const ids = entries.map(entry => (typeof entry === 'string' ? entry : entry.id));
+  const versions: VersionSource[] = [];
   const seen = new Set<string>();
-  for (const id of ids) {
-    const version = byId.get(id);
-    if (version === undefined) problems.push(`${path}.versions: unknown version "${id}" (known: ${[...byId.keys()].join(', ')})`);
-    else if (seen.has(id)) problems.push(`${path}.versions: "${id}" is listed twice`);
-    else versions.push(version);
+  for (const entry of entries) {
+    const id = typeof entry === 'string' ? entry : entry.id;
+    const builtIn = byId.get(id);
+    if (seen.has(id)) problems.push(`${path}.versions: "${id}" is listed twice`);
+    else if (typeof entry !== 'string') {
+      if (builtIn !== undefined) problems.push(`${path}.versions: remote "${id}" has the id of a built-in version; give it its own`);
+      else versions.push({ transport: 'remote', id, address: entry.address, maxConcurrentCalls: entry.maxConcurrentCalls ?? DEFAULTS.remoteMaxConcurrentCalls });
+    } else if (builtIn === undefined) {
+      problems.push(`${path}.versions: unknown version "${id}" (known: ${[...byId.keys()].join(', ')})`);
+    } else versions.push({ transport: 'worker', ...builtIn });
     seen.add(id);
   }
   if (ids.length < MIN_VERSIONS) {

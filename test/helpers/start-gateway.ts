@@ -8,7 +8,7 @@ import { ComputeServiceClient } from '../../voter/gen/nvote/v1/compute_service.j
 import { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
 import type { AnyVotedMethod } from '../../voter/methods/voted-method.js';
-import type { VoteObserver } from '../../voter/engine/vote-observer.js';
+import type { VoteObserver } from '../../voter/pipeline/index.js';
 
 export interface GatewayOptions {
   readonly config?: ConfigInput;

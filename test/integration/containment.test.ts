@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VoteObserver } from '../../voter/engine/vote-observer.js';
+import type { VoteObserver } from '../../voter/pipeline/index.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
 import { sortMethod } from '../../voter/methods/sort.js';
 import type { AnyVotedMethod } from '../../voter/methods/voted-method.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createAdmission, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/dispatch/admission.js';
-import type { PoolLoad } from '../../voter/dispatch/version-pool.js';
+import { createAdmission, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/admission/index.js';
+import type { RunnerLoad as PoolLoad } from '../../voter/runners/index.js';
 
 const LIMITS = { maxInFlight: 3, maxInFlightBytes: 1_000, maxQueueWaitMs: 100 };
-const idle: PoolLoad = { outstanding: 0, estimatedWaitMs: 0, holdMs: 1 };
-const waiting = (estimatedWaitMs: number): PoolLoad => ({ outstanding: 5, estimatedWaitMs, holdMs: 10 });
+const idle: PoolLoad = { outstanding: 0, estimatedWaitMs: 0 };
+const waiting = (estimatedWaitMs: number): PoolLoad => ({ outstanding: 5, estimatedWaitMs });
 
 function methodOf(loads: readonly PoolLoad[], failing = 0): MethodLoad {
-  return { pools: loads.map(load => ({ load: () => load })), majority: Math.floor(loads.length / 2) + 1, failing: () => failing };
+  return { runners: loads.map(load => ({ load: () => load })), majority: Math.floor(loads.length / 2) + 1, failing: () => failing };
 }
 
 describe('admission', () => {

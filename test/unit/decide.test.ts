@@ -12,7 +12,7 @@ const value = (version: string, v: number[]): Settlement<number[]> => ({
   ballot: { kind: 'value', value: v },
   valid: true,
 });
-const fault = (version: string): Settlement<number[]> => ({ version, status: 'fault', fault: 'crash' });
+const fault = (version: string): Settlement<number[]> => ({ version, status: 'failed', failure: 'crash' });
 const domain = (version: string, reason: string): Settlement<number[]> => ({
   version,
   status: 'ballot',

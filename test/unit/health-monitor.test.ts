@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { VoteEvent } from '../../voter/engine/vote-observer.js';
+import type { VoteEvent } from '../../voter/pipeline/index.js';
 import { createHealthMonitor, type HealthMonitorOptions } from '../../voter/health/health-monitor.js';
 import type { Evidence } from '../../voter/health/version-health.js';
 import type { Verdict } from '../../voter/vote/ballot.js';
@@ -7,8 +7,9 @@ import type { Verdict } from '../../voter/vote/ballot.js';
 const VERSIONS = ['a', 'b', 'c'];
 const RULES = { failureThreshold: 3, probeIntervalMs: 1_000, idleProbeAfterMs: 2_000 };
 
+// The monitor reads only these fields of an event.
 function vote(method: string, verdicts: Readonly<Record<string, Verdict>>): VoteEvent {
-  return {
+  const event: Pick<VoteEvent, 'method' | 'requestId' | 'probe' | 'end'> = {
     method,
     requestId: 'r',
     probe: false,
@@ -21,6 +22,7 @@ function vote(method: string, verdicts: Readonly<Record<string, Verdict>>): Vote
       },
     },
   };
+  return event as VoteEvent;
 }
 
 function monitorWith(overrides: Partial<HealthMonitorOptions> = {}) {

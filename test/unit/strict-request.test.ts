@@ -2,14 +2,16 @@ import type { MethodDefinition } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { ShortestPathRequest, SortRequest } from '../../voter/gen/nvote/v1/compute_service.js';
 import { withStrictRequests } from '../../voter/grpc/strict-request.js';
+import { definitionOf } from '../../voter/grpc/method-definitions.js';
 import { shortestPathMethod } from '../../voter/methods/shortest-path.js';
 import { sortMethod } from '../../voter/methods/sort.js';
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values);
 
 describe('strict request decoding', () => {
-  const sort = sortMethod.definition.requestDeserialize;
-  const shortestPath = shortestPathMethod.definition.requestDeserialize;
+  // As the server decodes them: the generated definitions, checked strictly first.
+  const sort = withStrictRequests(definitionOf(sortMethod)).requestDeserialize;
+  const shortestPath = withStrictRequests(definitionOf(shortestPathMethod)).requestDeserialize;
 
   it('decodes well-formed requests exactly as ts-proto does, unknown fields included', () => {
     const request = { nodeCount: 3, edges: [{ from: 0, to: 1, weight: 2.5 }, { from: 1, to: 2, weight: 0 }], source: 0, target: 2 };

@@ -3,7 +3,7 @@ import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { FaultInjectionServiceClient, type InjectFaultResponse } from '../gen/nvote/v1/fault_injection_service.js';
 import { Verdict, verdictToJSON } from '../gen/nvote/v1/vote_report.js';
 import { RESULT_FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
-import { WIRE_FAULT_KIND } from '../faults/wire-fault-kind.js';
+import { WIRE_FAULT_KIND } from '../grpc/wire-fault-kind.js';
 import { seededRandom, type SeededRandom } from '../faults/seeded-random.js';
 import { BENIGN_KINDS, type CampaignPlan } from './campaign-plan.js';
 import { createComputeCaller, type CallOutcome, type ComputeCaller } from './compute-caller.js';

@@ -4,7 +4,7 @@ import { seededRandom } from './seeded-random.js';
 
 /** What a result fault needs from the method: how to make a plausible wrong answer. */
 export interface WrongValueSource {
-  wrongValue(value: unknown, input: unknown, random: ReturnType<typeof seededRandom>): unknown;
+  wrongValue?(value: unknown, input: unknown, random: ReturnType<typeof seededRandom>): unknown;
 }
 
 /**
@@ -23,7 +23,10 @@ export function corruptResult(
   if (kind === 'bit_flip') return flipOneBit(result, random.next());
   if (typeof result !== 'object' || result === null) return result;
   const answer = result as { kind?: unknown; value?: unknown; reason?: unknown };
-  if (answer.kind === 'value') return { kind: 'value', value: method.wrongValue(answer.value, input, random) };
+  if (answer.kind === 'value') {
+    if (method.wrongValue === undefined) throw new Error(`${kind}: the method has no wrong-value generator`);
+    return { kind: 'value', value: method.wrongValue(answer.value, input, random) };
+  }
   // A wrong answer to bad input is another (well-formed) rejection reason.
   if (answer.kind === 'domain_error' && typeof answer.reason === 'string') {
     return { kind: 'domain_error', reason: `WRONG_${answer.reason}`.slice(0, 64) };

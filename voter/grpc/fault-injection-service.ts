@@ -1,9 +1,8 @@
-import type { Server } from '@grpc/grpc-js';
+import type { Metadata, Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { NvoteError } from '../errors.js';
-import { FaultLimitError, type ActiveFault } from '../faults/fault-registry.js';
-import { faultKindOfWire, WIRE_FAULT_KIND } from '../faults/wire-fault-kind.js';
-import { validateFault, type DraftActivation, type FaultDraft } from '../faults/validate-fault.js';
+import { FaultLimitError, requireFaultToken, validateFault, type ActiveFault, type DraftActivation, type FaultDraft, type FaultInjection } from '../faults/index.js';
+import { faultKindOfWire, WIRE_FAULT_KIND } from './wire-fault-kind.js';
 import {
   FaultInjectionServiceService,
   FaultKind as WireFaultKind,
@@ -11,8 +10,7 @@ import {
   type FaultInjectionServiceServer,
   type FaultSpec as WireFaultSpec,
 } from '../gen/nvote/v1/fault_injection_service.js';
-import type { FaultInjection } from './call-faults.js';
-import { requireFaultToken } from './fault-access.js';
+import { headerValues } from './headers.js';
 import { toServiceError } from './status.js';
 
 export const FAULT_INJECTION_SERVICE = 'nvote.v1.FaultInjectionService';
@@ -25,11 +23,11 @@ export function addFaultInjectionService(server: Server, injection: FaultInjecti
   const guarded =
     <TRequest, TResponse>(handle: (request: TRequest) => TResponse) =>
     (
-      call: { request: TRequest; metadata: Parameters<typeof requireFaultToken>[0] },
+      call: { request: TRequest; metadata: Metadata },
       callback: (error: ReturnType<typeof toServiceError> | null, response?: TResponse) => void,
     ): void => {
       try {
-        requireFaultToken(call.metadata, injection.token);
+        requireFaultToken(headerValues(call.metadata, 'authorization'), injection.token);
         callback(null, handle(call.request));
       } catch (error) {
         if (!(error instanceof NvoteError)) logger.error({ err: error }, 'fault injection call failed');

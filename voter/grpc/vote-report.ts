@@ -1,6 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { Outcome as WireOutcome, Verdict as WireVerdict, VoteReport } from '../gen/nvote/v1/vote_report.js';
-import type { VoteRecord } from '../engine/conduct-vote.js';
+import type { VoteRecord } from '../pipeline/index.js';
 import type { Verdict } from '../vote/ballot.js';
 import type { Outcome } from '../vote/outcome.js';
 

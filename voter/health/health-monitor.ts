@@ -1,4 +1,4 @@
-import type { VoteObserver } from '../engine/vote-observer.js';
+import type { VoteObserver } from '../pipeline/index.js';
 import { majorityOf } from '../vote/decide.js';
 import { createHealthTracker, evidenceOf, type Evidence, type HealthTracker } from './version-health.js';
 

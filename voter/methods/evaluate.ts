@@ -1,20 +1,16 @@
 import type { EvaluateInput, EvaluateValue } from '../../versions/contract.js';
-import {
-  ComputeServiceService,
-  type EvaluateRequest,
-  type EvaluateResponse,
+import type {
+  EvaluateRequest,
+  EvaluateResponse,
 } from '../gen/nvote/v1/compute_service.js';
 import { createExactVoter } from '../vote/exact-voter.js';
 import { createToleranceVoter } from '../vote/tolerance-voter.js';
 import { isNumber } from './guards.js';
-import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateResponse, EvaluateInput, EvaluateValue>({
   name: 'Evaluate',
   service: 'nvote.v1.ComputeService',
-  // Checked strictly before ts-proto decodes it (see strict-request.ts).
-  definition: withStrictRequests(ComputeServiceService.evaluate),
   versions: [
     versionModule('evaluate-recursive-descent', 'evaluate/recursive-descent.js'),
     versionModule('evaluate-shunting-yard', 'evaluate/shunting-yard.js'),
@@ -26,6 +22,7 @@ export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateRespons
   toInput: request => ({ expression: request.expression }),
   isValue: (value): value is EvaluateValue => isNumber(value) && Number.isFinite(value),
   toResponse: value => ({ value }),
+  fromResponse: response => response.value,
   // Nudged by 0.1–0.2% plus one, by a random amount so that independent faults rarely agree:
   // beyond any sensible tolerance, still an ordinary finite number.
   wrongValue: (value, _input, random) => {
@@ -33,5 +30,5 @@ export const evaluateMethod = defineVotedMethod<EvaluateRequest, EvaluateRespons
     // Next to the largest double, nudge towards zero: a wrong answer must still be a valid one.
     return Number.isFinite(value + nudge) ? value + nudge : value - nudge;
   },
-  knownAnswer: { input: { expression: '2^3^2 - (1 + 2) * 3' }, expected: 503 },
+  knownAnswer: { request: { expression: '2^3^2 - (1 + 2) * 3' }, expected: 503 },
 });

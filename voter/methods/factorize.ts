@@ -1,12 +1,10 @@
 import type { FactorizeInput, FactorizeValue } from '../../versions/contract.js';
-import {
-  ComputeServiceService,
-  type FactorizeRequest,
-  type FactorizeResponse,
+import type {
+  FactorizeRequest,
+  FactorizeResponse,
 } from '../gen/nvote/v1/compute_service.js';
 import { createExactVoter } from '../vote/exact-voter.js';
 import { isBigIntArray } from './guards.js';
-import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -14,8 +12,6 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResponse, FactorizeInput, FactorizeValue>({
   name: 'Factorize',
   service: 'nvote.v1.ComputeService',
-  // Checked strictly before ts-proto decodes it (see strict-request.ts).
-  definition: withStrictRequests(ComputeServiceService.factorize),
   // Five: trial division cannot factor a product of two primes near 2^32 within any budget, so
   // the four others must be fast on the whole range for any one of them to fail and be outvoted
   // (3 of 5). An odd N: a strict majority of an even one tolerates no more faults.
@@ -33,6 +29,7 @@ export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResp
   isValue: (value): value is FactorizeValue =>
     isBigIntArray(value) && value.every(item => item >= 0n && item <= UINT64_MAX),
   toResponse: value => ({ factors: value }),
+  fromResponse: response => response.factors,
   // One factor replaced by a nearby odd number: a primality test that let a composite through.
   wrongValue: (value, _input, random) => {
     if (value.length === 0) return [2n];
@@ -45,5 +42,5 @@ export const factorizeMethod = defineVotedMethod<FactorizeRequest, FactorizeResp
     return wrong;
   },
   // 2^32 + 1 = 641 × 6700417 (Euler): a split that trial division finds quickly too.
-  knownAnswer: { input: { n: 4_294_967_297n }, expected: [641n, 6_700_417n] },
+  knownAnswer: { request: { n: 4_294_967_297n }, expected: [641n, 6_700_417n] },
 });

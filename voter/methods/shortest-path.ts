@@ -1,12 +1,10 @@
 import type { ShortestPathInput, ShortestPathValue } from '../../versions/contract.js';
-import {
-  ComputeServiceService,
-  type ShortestPathRequest,
-  type ShortestPathResponse,
+import type {
+  ShortestPathRequest,
+  ShortestPathResponse,
 } from '../gen/nvote/v1/compute_service.js';
 import { createShortestPathVoter } from '../vote/shortest-path-voter.js';
 import { isNumber, isRecord, isUint32Array } from './guards.js';
-import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 export const shortestPathMethod = defineVotedMethod<
@@ -17,8 +15,6 @@ export const shortestPathMethod = defineVotedMethod<
 >({
   name: 'ShortestPath',
   service: 'nvote.v1.ComputeService',
-  // Checked strictly before ts-proto decodes it (see strict-request.ts).
-  definition: withStrictRequests(ComputeServiceService.shortestPath),
   versions: [
     versionModule('shortest-path-dijkstra', 'shortest-path/dijkstra.js'),
     versionModule('shortest-path-bellman-ford', 'shortest-path/bellman-ford.js'),
@@ -39,6 +35,7 @@ export const shortestPathMethod = defineVotedMethod<
     isNumber(value['distance']) &&
     isUint32Array(value['path']),
   toResponse: value => ({ reachable: value.reachable, distance: value.distance, path: value.path }),
+  fromResponse: response => ({ reachable: response.reachable, distance: response.distance, path: response.path }),
   // A reachable target reported unreachable: a search that stopped early. The converse (a path
   // that does not exist) is refused by the voter's path check before it can vote.
   wrongValue: (value, input) =>
@@ -46,7 +43,7 @@ export const shortestPathMethod = defineVotedMethod<
       ? { reachable: false, distance: 0, path: [] }
       : { reachable: true, distance: 1, path: [input.source, input.target] },
   knownAnswer: {
-    input: {
+    request: {
       nodeCount: 4,
       edges: [
         { from: 0, to: 1, weight: 1 },

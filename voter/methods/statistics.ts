@@ -1,12 +1,10 @@
 import type { StatisticsInput, StatisticsValue } from '../../versions/contract.js';
-import {
-  ComputeServiceService,
-  type StatisticsRequest,
-  type StatisticsResponse,
+import type {
+  StatisticsRequest,
+  StatisticsResponse,
 } from '../gen/nvote/v1/compute_service.js';
 import { createToleranceVoter } from '../vote/tolerance-voter.js';
 import { isNumber, isRecord } from './guards.js';
-import { withStrictRequests } from '../grpc/strict-request.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 
 const FIELDS = ['count', 'mean', 'variance', 'stddev', 'min', 'max', 'median'] as const;
@@ -15,8 +13,6 @@ const NUDGEABLE = ['mean', 'variance', 'stddev', 'min', 'max', 'median'] as cons
 export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsResponse, StatisticsInput, StatisticsValue>({
   name: 'Statistics',
   service: 'nvote.v1.ComputeService',
-  // Checked strictly before ts-proto decodes it (see strict-request.ts).
-  definition: withStrictRequests(ComputeServiceService.statistics),
   versions: [
     versionModule('statistics-two-pass', 'statistics/two-pass.js'),
     versionModule('statistics-welford', 'statistics/welford.js'),
@@ -33,6 +29,7 @@ export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsR
     FIELDS.every(field => isNumber(value[field]) && Number.isFinite(value[field])) &&
     Number.isSafeInteger(value['count']),
   toResponse: value => ({ ...value, count: BigInt(value.count) }),
+  fromResponse: response => ({ ...response, count: Number(response.count) }),
   // One summary field nudged by 0.1% plus one, the rest left right: a bug in one accumulator.
   wrongValue: (value, _input, random) => {
     const field = random.pick(NUDGEABLE);
@@ -43,7 +40,7 @@ export const statisticsMethod = defineVotedMethod<StatisticsRequest, StatisticsR
   },
   // Sample variance of 2, 4, 4, 4, 5, 5, 7, 9 is 32 / 7.
   knownAnswer: {
-    input: { values: [2, 4, 4, 4, 5, 5, 7, 9] },
+    request: { values: [2, 4, 4, 4, 5, 5, 7, 9] },
     expected: { count: 8, mean: 5, variance: 32 / 7, stddev: Math.sqrt(32 / 7), min: 2, max: 9, median: 4.5 },
   },
 });

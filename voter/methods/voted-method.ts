@@ -1,5 +1,5 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
-import type { SeededRandom } from '../faults/seeded-random.js';
+import type { SeededRandom } from '../faults/index.js';
 import type { Tolerance } from '../vote/tolerance.js';
 import type { Voter } from '../vote/voter.js';
 
@@ -19,7 +19,11 @@ export interface VotedMethod<TRequest, TResponse, TInput, TValue> {
   readonly name: string;
   /** Fully qualified service name (`nvote.v1.ComputeService`). */
   readonly service: string;
-  readonly definition: MethodDefinition<TRequest, TResponse>;
+  /**
+   * The RPC's gRPC definition, for a method the built-in proto does not describe (an extension);
+   * built-in methods leave it out and the edge finds theirs by `/service/name` in the generated code.
+   */
+  readonly definition?: MethodDefinition<TRequest, TResponse>;
   /** Every built-in version; configuration may select a subset (at least three). */
   readonly versions: readonly VersionModule[];
   readonly voters: Readonly<Record<string, (tolerance: Tolerance) => Voter<TInput, TValue>>>;
@@ -30,18 +34,20 @@ export interface VotedMethod<TRequest, TResponse, TInput, TValue> {
   /** Guards what came back from a worker: anything else is a faulty version, not an answer. */
   isValue(value: unknown): value is TValue;
   toResponse(value: TValue): TResponse;
+  /** A response (from a remote version) back to the value the voter compares: toResponse's inverse. */
+  fromResponse(response: TResponse): TValue;
   /**
    * A plausible wrong answer of the right type, for injected `wrong_value` and `common_mode`
-   * faults: deterministic in `random`, so that versions given the same draws and the same right
+   * faults (a method without one cannot have result faults injected): deterministic in `random`, so that versions given the same draws and the same right
    * answer produce the same wrong one.
    */
-  wrongValue(value: TValue, input: TInput, random: SeededRandom): TValue;
+  wrongValue?(value: TValue, input: TInput, random: SeededRandom): TValue;
   /**
    * A cheap case whose answer is known independently of the versions: health probes run it
    * through every version when they have had no traffic, or have just failed. Without one, a
    * method's health rests on its real calls alone.
    */
-  readonly knownAnswer?: { readonly input: TInput; readonly expected: TValue };
+  readonly knownAnswer?: { readonly request: TRequest; readonly expected: TValue };
 }
 
 // The gateway handles methods without knowing their types; each method file keeps them.

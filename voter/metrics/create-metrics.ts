@@ -1,9 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FaultEffect } from '../engine/conduct-vote.js';
-import { FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
+import { REJECTION_REASONS, type RejectionReason } from '../admission/index.js';
+import { FAULT_EFFECTS, FAULT_KINDS, type FaultEffect, type FaultKind } from '../faults/index.js';
 import { VERDICTS, type Verdict } from '../vote/ballot.js';
-import type { RefusalReason } from '../dispatch/admission.js';
 import { OUTCOMES, type Outcome } from '../vote/outcome.js';
 
 export const LABELS = {
@@ -18,16 +17,10 @@ export const LABELS = {
   internalError: ['method', 'stage'] as const,
 };
 
-const FAULT_EFFECTS: readonly FaultEffect[] = ['masked', 'detected', 'escaped'];
-
 /** Present only when the gateway runs with fault injection enabled. */
 export interface FaultMetricsSource {
   activeFaults(): number;
 }
-
-/** Why a call was refused: admission's reasons (slots, memory, version queues), or shutdown. */
-export type RejectionReason = RefusalReason | 'shutting_down';
-const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'memory', 'queue', 'shutting_down'];
 
 /** Where gateway code threw while serving a call: before dispatch, during the vote, building the response, after it. */
 export type InternalErrorStage = 'dispatch' | 'vote' | 'response' | 'observer';
@@ -43,6 +36,9 @@ export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = Object.fromEntr
     .filter(([, value]) => typeof value === 'number')
     .map(([name, value]) => [value as number, name]),
 );
+
+/** As go-grpc-prometheus names the four kinds of RPC. */
+export type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
 
 export interface MethodLabels {
   readonly service: string;
@@ -205,11 +201,11 @@ export function createMetrics(
 
   return {
     registry,
-    callStarted(service: string, method: string): void {
-      grpcStarted.labels({ grpc_type: 'unary', grpc_service: service, grpc_method: method }).inc();
+    callStarted(type: GrpcType, service: string, method: string): void {
+      grpcStarted.labels({ grpc_type: type, grpc_service: service, grpc_method: method }).inc();
     },
-    callHandled(service: string, method: string, code: status, seconds: number): void {
-      const grpc = { grpc_type: 'unary', grpc_service: service, grpc_method: method };
+    callHandled(type: GrpcType, service: string, method: string, code: status, seconds: number): void {
+      const grpc = { grpc_type: type, grpc_service: service, grpc_method: method };
       grpcHandled.labels({ ...grpc, grpc_code: GRPC_CODE_NAMES[code] ?? 'UNKNOWN' }).inc();
       grpcHandling.observe(grpc, seconds);
     },

@@ -3,13 +3,13 @@ export type Ballot<TValue> =
   | { readonly kind: 'value'; readonly value: TValue }
   | { readonly kind: 'domain_error'; readonly reason: string };
 
-/** How a version failed to produce a ballot. Faults are never votes. */
-export type Fault = 'error' | 'timeout' | 'crash' | 'cancelled';
+/** How a version failed to produce a ballot (the runner's failure). Failures are never votes. */
+export type Failure = 'error' | 'timeout' | 'crash' | 'cancelled';
 
 /** What became of one version's task. `ballot` with `valid: false` is an answer the voter rejected. */
 export type Settlement<TValue> =
   | { readonly version: string; readonly status: 'ballot'; readonly ballot: Ballot<TValue>; readonly valid: boolean }
-  | { readonly version: string; readonly status: 'fault'; readonly fault: Fault };
+  | { readonly version: string; readonly status: 'failed'; readonly failure: Failure };
 
 /** How one version's settlement related to the decision (VoteReport.Verdict). */
 export type Verdict =

@@ -82,7 +82,7 @@ export function verdictOf<TInput, TValue>(
   voter: Voter<TInput, TValue>,
 ): Verdict {
   if (settlement === undefined) return 'pending';
-  if (settlement.status === 'fault') return settlement.fault;
+  if (settlement.status === 'failed') return settlement.failure;
   const reference = 'winner' in decision ? decision.winner : decision.leader;
   const agrees = settlement.valid && reference !== undefined && ballotsAgree(reference, settlement.ballot, voter);
   if (agrees) return 'agree';

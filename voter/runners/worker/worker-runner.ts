@@ -1,7 +1,9 @@
 import { Piscina } from 'piscina';
-import type { VersionTask, VersionWorkerData } from './version-task.js';
+import type { RunnerHealth, RunnerLoad, RunOutcome, VersionRun, VersionRunner } from '../version-runner.js';
+import { classifyFailure } from './classify-failure.js';
+import type { WorkerFault, WorkerTask, VersionWorkerData } from './worker-task.js';
 
-export interface VersionPoolOptions {
+export interface WorkerRunnerOptions {
   /** Version id: the label in metrics, reports and logs. */
   readonly id: string;
   /** URL of the version module; its default export is the version function. */
@@ -17,42 +19,24 @@ export interface VersionPoolOptions {
   readonly onOrphanError: (error: unknown) => void;
 }
 
-export interface PoolStats {
-  readonly threads: number;
-  readonly queued: number;
-  readonly utilization: number;
-}
-
-/** How busy a pool is, for admission: cheap, read on every call. */
-export interface PoolLoad {
-  /** Tasks handed to the pool and not yet settled, running or queued. */
-  readonly outstanding: number;
-  /**
-   * How long a task handed over now would wait for a worker: 0 while a worker is free, else the
-   * expected hold of every task ahead of it, shared among the workers.
-   */
-  readonly estimatedWaitMs: number;
+/** The worker pool's view of its load: admission's, plus how long a small task holds a worker. */
+export interface WorkerLoad extends RunnerLoad {
   /** The recent time a small task holds a worker (ms): a moving average. */
   readonly holdMs: number;
 }
 
-/** One fault-containment region: a fixed-size piscina pool that runs one version. */
-export interface VersionPool {
-  readonly id: string;
-  /** `inputBytes` sizes the task, so that a queue behind large tasks is seen as long. */
-  run(task: VersionTask, signal: AbortSignal, inputBytes?: number): Promise<unknown>;
-  /** True once close() began: tasks it ends were stopped by the gateway, not lost to a crash. */
-  isClosing(): boolean;
-  /** Resolves once every worker has loaded the version (true), or when one could not (false). */
-  warmUp(): Promise<boolean>;
-  /** Live workers; cheap, unlike stats(), whose utilization summarises piscina's histograms. */
-  aliveThreads(): number;
-  load(): PoolLoad;
-  stats(): PoolStats;
-  close(): Promise<void>;
+/**
+ * One fault-containment region: a fixed-size piscina pool that runs one version. Besides the
+ * port, it can make a run suffer a worker fault (crash, hang, ...) inside the worker thread,
+ * where a real one would happen: that is how fault injection reaches it.
+ */
+export interface WorkerRunner extends VersionRunner {
+  readonly transport: 'worker';
+  runWithWorkerFault(run: VersionRun, fault: WorkerFault, signal: AbortSignal): Promise<RunOutcome>;
+  load(): WorkerLoad;
 }
 
-const WARM_UP: VersionTask = { input: undefined, warmUp: true };
+const WARM_UP: WorkerTask = { input: undefined, warmUp: true };
 const MAX_FAILED_TOP_UPS = 3;
 // Weight of the newest sample in the moving averages of how long a task holds a worker.
 const HOLD_TIME_WEIGHT = 0.2;
@@ -63,7 +47,7 @@ const LARGE_TASK_BYTES = 64 * 1024;
 // Run from source (tests under tsx) the worker entry is .cts, compiled it is .cjs (see version-worker.cts).
 const VERSION_WORKER = new URL(`./version-worker${import.meta.url.endsWith('.ts') ? '.cts' : '.cjs'}`, import.meta.url);
 
-export function createVersionPool(options: VersionPoolOptions): VersionPool {
+export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
   let closing = false;
   const workerData: VersionWorkerData = { versionModule: options.module.href };
   const piscina = new Piscina({
@@ -110,51 +94,64 @@ export function createVersionPool(options: VersionPoolOptions): VersionPool {
   let holdMs = 0;
   let holdMsPerByte = 0;
   const expectedHoldMs = (bytes: number): number => (bytes > LARGE_TASK_BYTES ? Math.max(holdMs, holdMsPerByte * bytes) : holdMs);
+  const execute = async (task: WorkerTask, signal: AbortSignal, inputBytes: number): Promise<RunOutcome> => {
+    // Only a task that found a free worker, and answered, measures how long a task holds one:
+    // the others also waited in the queue, or were failures (a hung task's hold says nothing
+    // about the next task; while it hangs, it counts as outstanding).
+    const measures = outstanding < options.threads;
+    const expected = expectedHoldMs(inputBytes);
+    outstanding += 1;
+    outstandingMs += expected;
+    const started = performance.now();
+    try {
+      const result: unknown = await piscina.run(task, { signal });
+      failedTopUps = 0;
+      if (measures) {
+        const held = performance.now() - started;
+        if (inputBytes > LARGE_TASK_BYTES) holdMsPerByte += HOLD_TIME_WEIGHT * (held / inputBytes - holdMsPerByte);
+        else holdMs += HOLD_TIME_WEIGHT * (held - holdMs);
+      }
+      return { kind: 'returned', result };
+    } catch (error) {
+      return { kind: 'failed', failure: classifyFailure(error, signal, closing), detail: detailOf(error) };
+    } finally {
+      outstanding -= 1;
+      outstandingMs -= expected;
+    }
+  };
+  const health = (): RunnerHealth => {
+    const threads = piscina.threads.length;
+    return {
+      state: closing ? 'unavailable' : threads > 0 ? 'ready' : 'starting',
+      capacity: threads,
+      queued: piscina.queueSize,
+      utilization: piscina.utilization,
+    };
+  };
+
   return {
     id: options.id,
-    run: async (task, signal, inputBytes = 0) => {
-      // Only a task that found a free worker, and answered, measures how long a task holds one:
-      // the others also waited in the queue, or were faults (a hung task's hold says nothing
-      // about the next task; while it hangs, it counts as outstanding).
-      const measures = outstanding < options.threads;
-      const expected = expectedHoldMs(inputBytes);
-      outstanding += 1;
-      outstandingMs += expected;
-      const started = performance.now();
-      try {
-        const result: unknown = await piscina.run(task, { signal });
-        failedTopUps = 0;
-        if (measures) {
-          const held = performance.now() - started;
-          if (inputBytes > LARGE_TASK_BYTES) holdMsPerByte += HOLD_TIME_WEIGHT * (held / inputBytes - holdMsPerByte);
-          else holdMs += HOLD_TIME_WEIGHT * (held - holdMs);
-        }
-        return result;
-      } finally {
-        outstanding -= 1;
-        outstandingMs -= expected;
-      }
-    },
+    transport: 'worker',
+    run: (run, signal) => execute({ input: run.input }, signal, run.inputBytes),
+    runWithWorkerFault: (run, fault, signal) => execute({ input: run.input, fault }, signal, run.inputBytes),
     load: () => ({
       outstanding,
       estimatedWaitMs: outstanding < options.threads ? 0 : Math.max(0, outstandingMs) / options.threads,
       holdMs,
     }),
-    isClosing: () => closing,
+    health,
     warmUp: async () => {
       const settled = await Promise.allSettled(Array.from({ length: options.threads }, () => piscina.run(WARM_UP)));
       return settled.every(result => result.status === 'fulfilled');
     },
-    aliveThreads: () => piscina.threads.length,
-    stats: () => ({
-      threads: piscina.threads.length,
-      queued: piscina.queueSize,
-      utilization: piscina.utilization,
-    }),
     async close() {
       closing = true;
       // Running tasks are abandoned on shutdown: versions have no side effects to finish.
       await piscina.destroy();
     },
   };
+}
+
+function detailOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

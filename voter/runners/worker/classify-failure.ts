@@ -1,13 +1,14 @@
-import type { Fault } from '../vote/ballot.js';
+import { failureOfStop, type Failure } from '../version-runner.js';
 
 /**
  * The one place that reads piscina's and Node's errors. Error classes do not survive the thread
  * boundary, so a version's own exception arrives as a plain Error; what we can recognise is the
- * pool's: an abort (our timeout or the call's end), a worker exit, a heap limit.
+ * pool's: an abort (the gateway stopped the run), a worker exit, a heap limit.
  */
-export function classifyFault(error: unknown, stoppedByUs: boolean): Fault {
-  // A task ended by the call's end or by shutdown was stopped, whatever the pool says.
-  if (stoppedByUs) return 'cancelled';
+export function classifyFailure(error: unknown, signal: AbortSignal, closing: boolean): Failure {
+  // A run the gateway stopped failed the way the gateway said, whatever the pool reports.
+  if (signal.aborted) return failureOfStop(signal);
+  if (closing) return 'cancelled';
   if (isAbort(error)) return 'timeout';
   if (isWorkerDeath(error)) return 'crash';
   return 'error';

@@ -1,5 +1,5 @@
 import { FaultKind as WireFaultKind } from '../gen/nvote/v1/fault_injection_service.js';
-import { FAULT_KINDS, type FaultKind } from './fault-spec.js';
+import { FAULT_KINDS, type FaultKind } from '../faults/index.js';
 
 /** The one mapping between fault kinds and the FaultKind enum on the wire (server and campaign). */
 export const WIRE_FAULT_KIND: Readonly<Record<FaultKind, WireFaultKind>> = {

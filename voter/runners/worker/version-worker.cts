@@ -8,7 +8,7 @@
  * still starting does exactly that. A CommonJS entry never takes that path; the version itself is
  * loaded with `import()`, whose failures are ordinary rejections. See docs/worker-loading.md.
  */
-import type { VersionTask, VersionWorkerData, WorkerFault } from './version-task.js';
+import type { VersionWorkerData, WorkerFault, WorkerTask } from './worker-task.js';
 
 // Plain require: TypeScript's CommonJS import forms are not erasable syntax.
 const { setTimeout: sleep } = require('node:timers/promises') as typeof import('node:timers/promises');
@@ -33,7 +33,7 @@ async function loadVersion(href: string): Promise<VersionFunction> {
 // Exit code for an injected crash, so that logs tell it from a version's own exit.
 const INJECTED_CRASH_EXIT_CODE = 70;
 
-async function runVersion(task: VersionTask): Promise<unknown> {
+async function runVersion(task: WorkerTask): Promise<unknown> {
   version ??= await loading;
   if (task.warmUp === true) return undefined;
   if (task.fault === undefined) return version(task.input);

@@ -1,13 +1,12 @@
-import type { Metadata } from '@grpc/grpc-js';
 import { NvoteError } from '../errors.js';
-import type { Injection } from '../faults/fault-spec.js';
-import type { FaultRegistry } from '../faults/fault-registry.js';
-import { corruptionSeedOf, FaultLimitError } from '../faults/fault-registry.js';
-import { FAULT_HEADER, parseFaultHeader } from '../faults/parse-fault-header.js';
-import { validateFault, type VersionCatalogue } from '../faults/validate-fault.js';
-import { requireFaultToken } from './fault-access.js';
+import type { Injection } from './fault-spec.js';
+import type { FaultRegistry } from './fault-registry.js';
+import { corruptionSeedOf, FaultLimitError } from './fault-registry.js';
+import { requireFaultToken } from './fault-token.js';
+import { FAULT_HEADER, parseFaultHeader } from './parse-fault-header.js';
+import { validateFault, type VersionCatalogue } from './validate-fault.js';
 
-/** Everything fault injection needs at the gRPC edge; absent when it is disabled. */
+/** What fault injection needs to plan a call's faults and guard its admin service. */
 export interface FaultInjection {
   readonly registry: FaultRegistry;
   readonly catalogue: VersionCatalogue;
@@ -28,17 +27,18 @@ const NONE: CallFaults = { injections: new Map(), release: () => undefined };
  * own `x-nvote-fault` faults, which win on a version both name. Throws an NvoteError for a
  * header that is not valid, lacks the token, or would exceed the cap.
  */
-export function faultsForCall(
+export function planCallFaults(
   injection: FaultInjection,
   method: string,
-  metadata: Metadata,
+  header: (name: string) => readonly string[],
   requestId: string,
+  scope: 'call' | 'probe',
 ): CallFaults {
-  const planned = injection.registry.plan(method, requestId);
-  const values = metadata.get(FAULT_HEADER).map(value => (typeof value === 'string' ? value : value.toString('utf8')));
+  const planned = injection.registry.plan(method, requestId, scope);
+  const values = header(FAULT_HEADER);
   if (values.length === 0) return planned.size === 0 ? NONE : { injections: planned, release: NONE.release };
 
-  requireFaultToken(metadata, injection.token);
+  requireFaultToken(header('authorization'), injection.token);
   const parsed = parseFaultHeader(values);
   if (!parsed.ok) throw invalid(parsed.problems);
   const own = new Map<string, Injection>();

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { VoteObserver } from './vote-observer.js';
+import type { VoteObserver } from '../pipeline/index.js';
 
 /** One log line per client vote in which any version did not agree: the evidence, never payloads. */
 export function createDisagreementLog(logger: Logger): VoteObserver {
   return {
     name: 'disagreement-log',
-    voteEnded({ method, requestId, end, probe }) {
+    voteEnded({ method, requestId, end, probe, call }) {
       if (probe || end.kind !== 'recorded') return;
       const { record } = end;
       if (record.versions.every(version => version.verdict === 'agree' || version.verdict === 'pending')) return;
@@ -15,7 +15,8 @@ export function createDisagreementLog(logger: Logger): VoteObserver {
           method,
           outcome: record.endedEarly ? 'cancelled' : record.decision.outcome,
           agreeing: record.decision.agreeing,
-          ...(record.faultEffect === undefined ? {} : { faultEffect: record.faultEffect }),
+          // What plug-ins found out about the call (fault injection: the faults' effect).
+          ...Object.fromEntries(call.annotations),
           versions: record.versions.map(({ version, verdict, durationSeconds, domainReason, detail, injectedFault }) => ({
             version,
             verdict,

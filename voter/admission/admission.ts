@@ -1,4 +1,4 @@
-import type { PoolLoad } from './version-pool.js';
+import type { RunnerLoad } from '../runners/index.js';
 
 /**
  * The gateway's own bound on work in flight. piscina does not bound tasks that carry an
@@ -31,9 +31,9 @@ export interface Ticket {
   release(): void;
 }
 
-/** One method's version pools, as admission sees them. */
+/** One method's version runners, as admission sees them. */
 export interface MethodLoad {
-  readonly pools: readonly { load(): PoolLoad }[];
+  readonly runners: readonly { load(): RunnerLoad }[];
   /** Versions that must start within maxQueueWaitMs: the majority that makes the answer. */
   readonly majority: number;
   /** Versions known to be failing now (health): their congested pools are theirs, not load. */
@@ -71,23 +71,23 @@ export function createAdmission(limits: AdmissionLimits): Admission {
     }
     let prompt = 0;
     let inTime = 0;
-    for (const pool of load.pools) {
+    for (const runner of load.runners) {
       // Only waiting is predictable: how long the version then takes is its own affair.
-      const { estimatedWaitMs } = pool.load();
+      const { estimatedWaitMs } = runner.load();
       if (estimatedWaitMs <= limits.maxQueueWaitMs) prompt += 1;
       if (estimatedWaitMs <= budgetMs * BUDGET_SHARE) inTime += 1;
     }
     if (prompt < load.majority) {
       return {
         reason: 'queue',
-        message: `only ${prompt} of ${load.pools.length} versions could start within ${limits.maxQueueWaitMs} ms; a majority is ${load.majority}`,
+        message: `only ${prompt} of ${load.runners.length} versions could start within ${limits.maxQueueWaitMs} ms; a majority is ${load.majority}`,
       };
     }
-    const needed = versionsNeeded(load.pools.length, load.failing());
+    const needed = versionsNeeded(load.runners.length, load.failing());
     if (inTime < needed) {
       return {
         reason: 'queue',
-        message: `only ${inTime} of ${load.pools.length} versions could start within half the budget; ${needed} are needed to mask a fault`,
+        message: `only ${inTime} of ${load.runners.length} versions could start within half the budget; ${needed} are needed to mask a fault`,
       };
     }
     return undefined;

@@ -2,7 +2,7 @@
  * What crosses the thread boundary into a version's worker: the input, and, only under fault
  * injection, the fault that worker must really suffer on this task.
  */
-export interface VersionTask {
+export interface WorkerTask {
   readonly input: unknown;
   readonly fault?: WorkerFault;
   /** Loads the version and returns without running it: how the gateway refills a pool. */

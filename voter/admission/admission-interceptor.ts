@@ -1,0 +1,77 @@
+import { NvoteError } from '../errors.js';
+import type { VoteInterceptor } from '../pipeline/index.js';
+import { requestCostBytes, type Admission, type MethodLoad, type Refusal, type RefusalReason } from './admission.js';
+
+/** Why a call was refused: admission's reasons (slots, memory, version queues), or shutdown. */
+export type RejectionReason = RefusalReason | 'shutting_down';
+export const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'memory', 'queue', 'shutting_down'];
+
+/** Where admission reports (the gateway's metrics). */
+export interface AdmissionSink {
+  rejected(reason: RejectionReason): void;
+  inFlight(calls: number, bytes: number): void;
+}
+
+export interface AdmissionPluginOptions {
+  readonly admission: Admission;
+  /** Each method's runners and majority, as admission weighs them. */
+  readonly loadOf: (method: string) => MethodLoad;
+  readonly isShuttingDown: () => boolean;
+  readonly sink: AdmissionSink;
+}
+
+/**
+ * Admission as a plug-in: the interceptor admits a call (or refuses it before any version runs)
+ * and holds its ticket until every version has settled; the screen answers from a call's method
+ * and budget alone, before its message is read (the edge calls it on metadata).
+ */
+export interface AdmissionPlugin {
+  readonly interceptor: VoteInterceptor;
+  /** The refusal for a call about to arrive, or undefined to let it in. */
+  screen(method: string, budgetMs: number): NvoteError | undefined;
+}
+
+// How fast the remembered request size forgets a large one: about 1% per call.
+const EXPECTED_SIZE_DECAY = 0.99;
+
+export function createAdmissionPlugin(options: AdmissionPluginOptions): AdmissionPlugin {
+  const { admission, sink } = options;
+  // Per method, a decaying maximum of recent request costs: the screen's guess at what the next
+  // call will hold before its message says.
+  const expectedBytes = new Map<string, number>();
+  const refused = (method: string, refusal: Refusal): NvoteError => {
+    sink.rejected(refusal.reason);
+    return new NvoteError('OVERLOADED', `${method}: ${refusal.message}`);
+  };
+  const shuttingDown = (): NvoteError => {
+    sink.rejected('shutting_down');
+    return new NvoteError('SHUTTING_DOWN', 'the gateway is shutting down');
+  };
+
+  return {
+    screen(method, budgetMs) {
+      if (options.isShuttingDown()) return shuttingDown();
+      const refusal = admission.check(options.loadOf(method), expectedBytes.get(method) ?? 0, budgetMs);
+      return refusal === undefined ? undefined : refused(method, refusal);
+    },
+    interceptor: {
+      name: 'admission',
+      async intercept(call, next) {
+        // Probes are the gateway's own, small and rare: they must see the versions even when full.
+        if (call.probe) return next(call);
+        if (options.isShuttingDown()) throw shuttingDown();
+        const load = options.loadOf(call.method);
+        const bytes = requestCostBytes(call.inputBytes, load.runners.length);
+        expectedBytes.set(call.method, Math.max(bytes, (expectedBytes.get(call.method) ?? 0) * EXPECTED_SIZE_DECAY));
+        const ticket = admission.admit(load, bytes, call.budgetMs);
+        if (!('release' in ticket)) throw refused(call.method, ticket);
+        sink.inFlight(admission.inFlight, admission.inFlightBytes);
+        call.onSettled(() => {
+          ticket.release();
+          sink.inFlight(admission.inFlight, admission.inFlightBytes);
+        });
+        return next(call);
+      },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { MethodSettings } from '../config.js';
+import type { VoteEnd, VoteObserver, VotePipeline } from '../pipeline/index.js';
+import { ballotsAgree } from '../vote/decide.js';
+import { evidenceOf, type Evidence } from './version-health.js';
+
+// A probe is small; it gets this long, or the method's own default budget if shorter.
+const PROBE_BUDGET_MS = 2_000;
+const NO_HEADERS: readonly string[] = [];
+
+export interface KnownAnswerProbes {
+  /** The method's probe for the health monitor; none for a method without a known answer. */
+  of(settings: MethodSettings, stragglerGraceMs: number): { probe?: () => Promise<ReadonlyMap<string, Evidence>> };
+  /** Hands each probe its final record, once every version has settled. */
+  readonly observer: VoteObserver;
+}
+
+/**
+ * Known-answer self-tests through the method's own pipeline: a probe meets the versions exactly
+ * as a call would (injected faults included), and each version is judged against the known
+ * answer, not against the vote, so that a common-mode fault fails them all.
+ */
+export function createKnownAnswerProbes(pipelineOf: (method: string) => VotePipeline | undefined): KnownAnswerProbes {
+  const waiting = new Map<string, (end: VoteEnd<unknown>) => void>();
+  let probes = 0;
+  return {
+    observer: {
+      name: 'known-answer-probes',
+      voteEnded({ probe, requestId, end }) {
+        if (!probe) return;
+        waiting.get(requestId)?.(end);
+        waiting.delete(requestId);
+      },
+    },
+    of(settings) {
+      const { method } = settings;
+      const known = method.knownAnswer;
+      const createVoter = method.voters[settings.voter];
+      if (known === undefined || createVoter === undefined) return {};
+      const voter = createVoter(settings.tolerance);
+      const expected = { kind: 'value', value: known.expected } as const;
+      const probe = async (): Promise<ReadonlyMap<string, Evidence>> => {
+        const pipeline = pipelineOf(method.name);
+        if (pipeline === undefined) throw new Error(`no pipeline for ${method.name}`);
+        const requestId = `probe:${method.name}:${++probes}`;
+        const ended = new Promise<VoteEnd<unknown>>(resolve => waiting.set(requestId, resolve));
+        const decided = pipeline.run({
+          method: method.name,
+          requestId,
+          input: method.toInput(known.request),
+          request: known.request,
+          inputBytes: 0,
+          budgetMs: Math.min(PROBE_BUDGET_MS, settings.defaultTimeoutMs),
+          signal: new AbortController().signal,
+          probe: true,
+          header: () => NO_HEADERS,
+        });
+        // A probe the pipeline refuses never reaches the observers.
+        const end = await Promise.race([ended, decided.then(() => ended)]).finally(() => waiting.delete(requestId));
+        if (end.kind === 'failed') throw end.error;
+        const evidence = new Map<string, Evidence>();
+        for (const version of end.record.versions) {
+          const right = version.ballot !== undefined && ballotsAgree(version.ballot, expected, voter);
+          evidence.set(version.version, version.ballot === undefined ? evidenceOf(version.verdict) : right ? 'success' : 'failure');
+        }
+        return evidence;
+      };
+      return { probe };
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import type { VersionRunner } from '../runners/index.js';
+import type { Ballot, Settlement, Verdict } from '../vote/ballot.js';
+import { decide, verdictOf, type Decision } from '../vote/decide.js';
+import type { Voter } from '../vote/voter.js';
+import { fanOut, type RunSettlement } from './fan-out.js';
+import type { VoteCall } from './vote-call.js';
+import { VoteFailure, type VersionRecord, type VoteEnd, type VoteRecord } from './vote-record.js';
+
+export interface ConductVoteOptions<TInput, TValue> {
+  readonly runners: readonly VersionRunner[];
+  readonly voter: Voter<TInput, TValue>;
+  readonly isValue: (value: unknown) => value is TValue;
+  /** How long versions still running after the decision may go on before they are stopped. */
+  readonly stragglerGraceMs: number;
+  /**
+   * Called exactly once, when every version has settled, with the final verdicts (stragglers
+   * included) or the failure that stopped the vote. What it throws is the caller's to contain.
+   */
+  readonly onEnd: (end: VoteEnd<TValue>) => void;
+}
+
+/**
+ * Runs the versions and resolves as soon as the vote is decided (a strict majority agrees, or
+ * none can). Stragglers run on for `stragglerGraceMs` at most; `onEnd` reports their verdicts.
+ * Rejects with a VoteFailure, and stops every version, if method or voter code throws.
+ */
+export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVoteOptions<TInput, TValue>): Promise<VoteRecord<TValue>> {
+  const { runners, voter } = options;
+  const input = call.input as TInput;
+  const configured = runners.length;
+  const settlements = new Map<string, Settlement<TValue>>();
+  const runs = new Map<string, RunSettlement>();
+  const started = performance.now();
+  let decision: Decision<TValue> | undefined;
+  let failure: VoteFailure | undefined;
+  let endedEarly = false;
+  let settleDecided!: { resolve: (record: VoteRecord<TValue>) => void; reject: (error: VoteFailure) => void };
+  const decided = new Promise<VoteRecord<TValue>>((resolve, reject) => {
+    settleDecided = { resolve, reject };
+  });
+
+  const snapshot = (): VoteRecord<TValue> => {
+    const at = (performance.now() - started) / 1000;
+    const current = decision as Decision<TValue>;
+    return {
+      decision: current,
+      endedEarly,
+      versions: runners.map(runner => {
+        const settlement = settlements.get(runner.id);
+        const verdict = verdictOf(settlement, current, voter);
+        return recordOf(runner.id, verdict, at, settlement, runs.get(runner.id));
+      }),
+    };
+  };
+
+  // Every call into method and voter code happens here or in snapshot(), and both are guarded:
+  // whatever they throw fails this call, never the process.
+  const onSettle = (settled: RunSettlement): boolean => {
+    if (failure !== undefined) return true;
+    try {
+      runs.set(settled.version, settled);
+      settlements.set(settled.version, toSettlement(settled, input, options));
+      if (decision !== undefined) return true;
+      if (call.signal.aborted) endedEarly = true;
+      decision = decide([...settlements.values()], configured, voter);
+      if (decision === undefined) return false;
+      settleDecided.resolve(snapshot());
+      return true;
+    } catch (error) {
+      failure = new VoteFailure(error);
+      settleDecided.reject(failure);
+      return true;
+    }
+  };
+
+  const run = { input: call.input, request: call.request, inputBytes: call.inputBytes, requestId: call.requestId, attributes: call.attributes };
+  void fanOut(runners, run, { budgetMs: call.budgetMs, callSignal: call.signal, stragglerGraceMs: options.stragglerGraceMs, onSettle }).then(() => {
+    let end: VoteEnd<TValue>;
+    if (failure === undefined) {
+      try {
+        // Every version settled, so the vote was decided at the latest by the last settlement.
+        end = { kind: 'recorded', record: snapshot() };
+      } catch (error) {
+        failure = new VoteFailure(error);
+        end = { kind: 'failed', error: failure };
+      }
+    } else {
+      end = { kind: 'failed', error: failure };
+    }
+    options.onEnd(end);
+  });
+  return decided;
+}
+
+function toSettlement<TInput, TValue>(
+  settled: RunSettlement,
+  input: TInput,
+  options: ConductVoteOptions<TInput, TValue>,
+): Settlement<TValue> {
+  const { outcome, version } = settled;
+  if (outcome.kind === 'failed') return { version, status: 'failed', failure: outcome.failure };
+  const ballot = toBallot(outcome.result, options.isValue);
+  if (ballot === undefined) return { version, status: 'failed', failure: 'error' };
+  const valid = ballot.kind === 'domain_error' || options.voter.isAcceptable(ballot.value, input);
+  return { version, status: 'ballot', ballot, valid };
+}
+
+const REASON = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** A version's return value as a ballot, or undefined when it is not a well-formed result. */
+export function toBallot<TValue>(result: unknown, isValue: (value: unknown) => value is TValue): Ballot<TValue> | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const { kind } = result as { kind?: unknown };
+  if (kind === 'value') {
+    const { value } = result as { value?: unknown };
+    return isValue(value) ? { kind: 'value', value } : undefined;
+  }
+  if (kind === 'domain_error') {
+    const { reason } = result as { reason?: unknown };
+    return typeof reason === 'string' && REASON.test(reason) ? { kind: 'domain_error', reason } : undefined;
+  }
+  return undefined;
+}
+
+function recordOf<TValue>(
+  version: string,
+  verdict: Verdict,
+  now: number,
+  settlement: Settlement<TValue> | undefined,
+  run: RunSettlement | undefined,
+): VersionRecord {
+  const record: { -readonly [K in keyof VersionRecord]: VersionRecord[K] } = { version, verdict, durationSeconds: run?.durationSeconds ?? now };
+  if (run?.outcome.injectedFault !== undefined) record.injectedFault = run.outcome.injectedFault;
+  if (settlement?.status === 'ballot') {
+    if (settlement.ballot.kind === 'domain_error') record.domainReason = settlement.ballot.reason;
+    if (settlement.valid) record.ballot = settlement.ballot;
+  }
+  if (run?.outcome.kind === 'failed') {
+    record.detail = run.outcome.detail;
+  } else if (settlement?.status === 'failed') {
+    record.detail = 'returned a malformed result';
+  } else if (settlement?.status === 'ballot' && !settlement.valid) {
+    record.detail = 'answer refused by the voter';
+  }
+  return record;
+}

@@ -1,0 +1,106 @@
+import { NvoteError } from '../errors.js';
+import { createCallAttributes, type VersionRunner } from '../runners/index.js';
+import type { Ballot } from '../vote/ballot.js';
+import { ballotsAgree } from '../vote/decide.js';
+import type { Voter } from '../vote/voter.js';
+import { conductVote, toBallot } from './conduct-vote.js';
+import type { VoteCall, VoteCallInit } from './vote-call.js';
+import type { VoteInterceptor, VoteNext } from './vote-interceptor.js';
+import type { BallotJudge, VoteObserver } from './vote-observer.js';
+import type { VoteEnd, VoteRecord } from './vote-record.js';
+
+/** Where plug-in code threw: an interceptor, the vote itself (method or voter code), an observer, a settle callback. */
+export type ContainedStage = 'interceptor' | 'vote' | 'observer' | 'settled';
+
+export interface VotePipelineOptions {
+  readonly method: string;
+  readonly runners: readonly VersionRunner[];
+  readonly voter: Voter<unknown, unknown>;
+  readonly isValue: (value: unknown) => boolean;
+  readonly stragglerGraceMs: number;
+  /** Outermost first. */
+  readonly interceptors: readonly VoteInterceptor[];
+  /** Told in order, each on its own, once every version has settled. */
+  readonly observers: readonly VoteObserver[];
+  /** Every exception contained on the way, with where it happened; the gateway counts and logs them. */
+  readonly onContained: (stage: ContainedStage, error: unknown, call: VoteCall, plugin?: string) => void;
+}
+
+export interface VotePipeline {
+  /**
+   * Votes on one call: resolves with the record as soon as the vote is decided, or rejects with
+   * an NvoteError (a refusal by an interceptor, or INTERNAL for anything contained).
+   */
+  run(init: VoteCallInit): Promise<VoteRecord<unknown>>;
+}
+
+/**
+ * One method's pipeline: interceptors around the vote, the runners under it, observers after it.
+ * This is the one place where plug-in code runs contained: whatever an interceptor, the method's
+ * voter, an observer or a settle callback throws fails this call at most, never the gateway.
+ */
+export function createVotePipeline(options: VotePipelineOptions): VotePipeline {
+  const { voter } = options;
+  const isValue = options.isValue as (value: unknown) => value is unknown;
+  const judge: BallotJudge = {
+    ballotOf: result => toBallot(result, isValue),
+    agree: (a: Ballot<unknown>, b: Ballot<unknown>) => ballotsAgree(a, b, voter),
+  };
+
+  return {
+    run(init) {
+      const settledCallbacks: (() => void)[] = [];
+      let settled = false;
+      const call: VoteCall = {
+        ...init,
+        attributes: createCallAttributes(),
+        annotations: new Map(),
+        onSettled: callback => {
+          if (settled) runContained('settled', callback);
+          else settledCallbacks.push(callback);
+        },
+      };
+      const runContained = (stage: ContainedStage, action: () => void, plugin?: string): void => {
+        try {
+          action();
+        } catch (error) {
+          options.onContained(stage, error, call, plugin);
+        }
+      };
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        for (const callback of settledCallbacks.splice(0)) runContained('settled', callback);
+      };
+      let reachedVersions = false;
+      const onEnd = (end: VoteEnd<unknown>): void => {
+        if (end.kind === 'failed') options.onContained('vote', end.error.cause, call);
+        settle();
+        const event = { method: call.method, requestId: call.requestId, probe: call.probe, end, call, judge };
+        for (const observer of options.observers) runContained('observer', () => observer.voteEnded(event), observer.name);
+      };
+      const vote: VoteNext = current => {
+        reachedVersions = true;
+        return conductVote(current, { runners: options.runners, voter, isValue, stragglerGraceMs: options.stragglerGraceMs, onEnd });
+      };
+      const chain = options.interceptors.reduceRight<VoteNext>(
+        (next, interceptor) => current => interceptor.intercept(current, next),
+        vote,
+      );
+      let decided: Promise<VoteRecord<unknown>>;
+      try {
+        decided = chain(call);
+      } catch (error) {
+        decided = Promise.reject(error);
+      }
+      return decided.catch((error: unknown) => {
+        // A call refused or failed before any version ran holds nothing past this point.
+        if (!reachedVersions) settle();
+        if (error instanceof NvoteError) throw error;
+        // The vote's own failure was reported once, when it ended (onEnd).
+        if (!(error instanceof Error && error.name === 'VoteFailure')) options.onContained('interceptor', error, call);
+        throw new NvoteError('INTERNAL', 'internal error', { cause: error });
+      });
+    },
+  };
+}

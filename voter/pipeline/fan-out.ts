@@ -1,0 +1,74 @@
+import type { RunOutcome, StopReason, VersionRun, VersionRunner } from '../runners/index.js';
+
+export interface RunSettlement {
+  readonly version: string;
+  readonly outcome: RunOutcome;
+  readonly durationSeconds: number;
+}
+
+export interface FanOutOptions {
+  /** Each version's time budget; a run still going when it ends is stopped as a `timeout`. */
+  readonly budgetMs: number;
+  /** Aborted when the call ends early (client cancel, deadline, shutdown): every run is `cancelled`. */
+  readonly callSignal: AbortSignal;
+  /**
+   * Once `onSettle` reports the call decided, the runs still going get this much longer (within
+   * the budget) and are then stopped like a run out of budget, so that a hung version does not
+   * hold its runner.
+   */
+  readonly stragglerGraceMs: number;
+  /** Returns true once the call needs no more answers (the vote is decided). Must not throw. */
+  readonly onSettle: (settlement: RunSettlement) => boolean;
+}
+
+/**
+ * Runs every version on the call at once and reports each one's fate through `onSettle`; resolves
+ * when all have settled. `run.budgetEndsAt` is set here, so that every runner sees the same end.
+ */
+export async function fanOut(
+  runners: readonly VersionRunner[],
+  run: Omit<VersionRun, 'budgetEndsAt'>,
+  options: FanOutOptions,
+): Promise<void> {
+  // One controller and one timer per call, cleared on settlement: AbortSignal.timeout/any would
+  // keep a timer alive per request for the whole budget. The decision only brings the timer
+  // forward to the stragglers' grace.
+  const controller = new AbortController();
+  const stop = (reason: StopReason) => (): void => controller.abort(reason);
+  const budgetEndsAt = performance.now() + options.budgetMs;
+  let timer = setTimeout(stop('timeout'), Math.max(0, options.budgetMs));
+  let decided = false;
+  const onSettle = (settlement: RunSettlement): void => {
+    if (!options.onSettle(settlement) || decided) return;
+    decided = true;
+    if (options.stragglerGraceMs < budgetEndsAt - performance.now()) {
+      clearTimeout(timer);
+      timer = setTimeout(stop('timeout'), options.stragglerGraceMs);
+    }
+  };
+  const onCallEnd = stop('cancelled');
+  options.callSignal.addEventListener('abort', onCallEnd, { once: true });
+  if (options.callSignal.aborted) onCallEnd();
+  const versionRun: VersionRun = { ...run, budgetEndsAt };
+  try {
+    await Promise.all(
+      runners.map(async runner => {
+        const started = performance.now();
+        const outcome = await runSafely(runner, versionRun, controller.signal);
+        onSettle({ version: runner.id, outcome, durationSeconds: (performance.now() - started) / 1000 });
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+    options.callSignal.removeEventListener('abort', onCallEnd);
+  }
+}
+
+/** Runners never reject by contract; one that does (a decorator's bug) has failed this call, not the vote. */
+async function runSafely(runner: VersionRunner, run: VersionRun, signal: AbortSignal): Promise<RunOutcome> {
+  try {
+    return await runner.run(run, signal);
+  } catch (error) {
+    return { kind: 'failed', failure: 'error', detail: `the runner threw: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
