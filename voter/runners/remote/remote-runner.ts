@@ -145,6 +145,9 @@ function failedCall(error: ServiceError, signal: AbortSignal): RunOutcome {
     case status.UNAVAILABLE:
       // Refused, reset or never connected: the remote is down, as a crashed worker is.
       return failed('crash', `unavailable: ${error.details}`);
+    case status.CANCELLED:
+      // Not cancelled by us (checked above): the server reset the stream, as when it is killed.
+      return failed('crash', `cancelled by the remote: ${error.details}`);
     case status.INVALID_ARGUMENT: {
       const reason = domainReasonOf(error.metadata);
       if (reason !== undefined) return { kind: 'returned', result: { kind: 'domain_error', reason } };
