@@ -1,6 +1,7 @@
 // Lint is here for the boundaries that keep versions independent and the voter pure; formatting
 // and style are left to review.
 import tseslint from 'typescript-eslint';
+import boundaries from './tools/lint/layer-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'voter/gen/**', 'coverage/**'] },
@@ -50,30 +51,10 @@ export default tseslint.config(
     },
   },
   {
-    // The vote is pure: ballots in, decision out.
-    files: ['voter/vote/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(@grpc/|piscina|prom-client|pino|node:)|/(grpc|dispatch|metrics|engine|gen|methods)/',
-              message: 'voter/vote is pure: no I/O, gRPC, pools or metrics',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The dispatch layer knows piscina but not gRPC.
-    files: ['voter/dispatch/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^@grpc/|/(grpc|gen)/', message: 'voter/dispatch must not know gRPC' }] },
-      ],
-    },
+    // One direction: edge → pipeline → runners → vote → observers (see tools/lint/layer-boundaries.js
+    // and docs/architecture.md). Tests may reach inside folders; nothing else may.
+    files: ['voter/**/*.ts', 'tools/**/*.ts', 'client/**/*.ts'],
+    plugins: { nvote: boundaries },
+    rules: { 'nvote/layer-boundaries': 'error' },
   },
 );

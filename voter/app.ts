@@ -9,7 +9,7 @@ import { createMetrics, createVoteMetricsObserver, startMetricsServer, type Metr
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteObserver, type VotePipeline } from './pipeline/index.js';
 import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './runners/index.js';
-import { majorityOf } from './vote/decide.js';
+import { majorityOf } from './vote/index.js';
 import { describeConfig } from './describe-config.js';
 
 const WARM_UP_LIMIT_MS = 30_000;

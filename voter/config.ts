@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AnyVotedMethod, VersionModule } from './methods/voted-method.js';
-import type { Tolerance } from './vote/tolerance.js';
+import type { AnyVotedMethod, VersionModule } from './methods/index.js';
+import type { Tolerance } from './vote/index.js';
 
 export const DEFAULTS = {
   listen: '0.0.0.0:50051', // gRPC, host:port (port 0 picks a free port)

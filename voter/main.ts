@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, resolveConfig } from './config.js';
-import { builtInMethods } from './methods/built-in.js';
+import { builtInMethods } from './methods/index.js';
 
 const USAGE = `usage: nvote-gateway [--config FILE] [--listen HOST:PORT] [--metrics-listen HOST:PORT] [--fault-injection]
   --fault-injection  serve nvote.v1.FaultInjectionService and honour x-nvote-fault metadata

@@ -6,12 +6,12 @@ import {
   type Deadline,
   type ServerInterceptor,
 } from '@grpc/grpc-js';
-import type { GrpcType } from '../metrics/create-metrics.js';
+import type { GrpcType } from '../metrics/index.js';
 
 /** Where the interceptor reports (the gateway's metrics). */
 export interface ServerMetricsSink {
   callStarted(type: GrpcType, service: string, method: string): void;
-  callHandled(type: GrpcType, service: string, method: string, code: status, seconds: number): void;
+  callHandled(type: GrpcType, service: string, method: string, code: number, seconds: number): void;
 }
 
 /**

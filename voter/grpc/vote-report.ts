@@ -1,8 +1,8 @@
 import { Metadata } from '@grpc/grpc-js';
 import { Outcome as WireOutcome, Verdict as WireVerdict, VoteReport } from '../gen/nvote/v1/vote_report.js';
 import type { VoteRecord } from '../pipeline/index.js';
-import type { Verdict } from '../vote/ballot.js';
-import type { Outcome } from '../vote/outcome.js';
+import type { Verdict } from '../vote/index.js';
+import type { Outcome } from '../vote/index.js';
 
 export const OUTCOME_TRAILER = 'nvote-outcome';
 export const REPORT_TRAILER = 'nvote-report-bin';

@@ -1,5 +1,5 @@
 import type { VoteObserver } from '../pipeline/index.js';
-import { majorityOf } from '../vote/decide.js';
+import { majorityOf } from '../vote/index.js';
 import { createHealthTracker, evidenceOf, type Evidence, type HealthTracker } from './version-health.js';
 
 export type ServingStatus = 'SERVING' | 'NOT_SERVING';

@@ -1,6 +1,6 @@
 import type { MethodSettings } from '../config.js';
 import type { VoteEnd, VoteObserver, VotePipeline } from '../pipeline/index.js';
-import { ballotsAgree } from '../vote/decide.js';
+import { ballotsAgree } from '../vote/index.js';
 import { evidenceOf, type Evidence } from './version-health.js';
 
 // A probe is small; it gets this long, or the method's own default budget if shorter.

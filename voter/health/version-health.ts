@@ -1,4 +1,4 @@
-import type { Verdict } from '../vote/ballot.js';
+import type { Verdict } from '../vote/index.js';
 
 /** What one verdict says about a version's health: it answered right, it did not, or nothing. */
 export type Evidence = 'success' | 'failure' | 'none';

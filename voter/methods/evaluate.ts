@@ -3,8 +3,8 @@ import type {
   EvaluateRequest,
   EvaluateResponse,
 } from '../gen/nvote/v1/compute_service.js';
-import { createExactVoter } from '../vote/exact-voter.js';
-import { createToleranceVoter } from '../vote/tolerance-voter.js';
+import { createExactVoter } from '../vote/index.js';
+import { createToleranceVoter } from '../vote/index.js';
 import { isNumber } from './guards.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 

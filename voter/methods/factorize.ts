@@ -3,7 +3,7 @@ import type {
   FactorizeRequest,
   FactorizeResponse,
 } from '../gen/nvote/v1/compute_service.js';
-import { createExactVoter } from '../vote/exact-voter.js';
+import { createExactVoter } from '../vote/index.js';
 import { isBigIntArray } from './guards.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 

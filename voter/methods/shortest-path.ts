@@ -3,7 +3,7 @@ import type {
   ShortestPathRequest,
   ShortestPathResponse,
 } from '../gen/nvote/v1/compute_service.js';
-import { createShortestPathVoter } from '../vote/shortest-path-voter.js';
+import { createShortestPathVoter } from '../vote/index.js';
 import { isNumber, isRecord, isUint32Array } from './guards.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 

@@ -1,7 +1,7 @@
 import type { SortInput, SortValue } from '../../versions/contract.js';
 import type {
   SortRequest, SortResponse } from '../gen/nvote/v1/compute_service.js';
-import { createExactVoter } from '../vote/exact-voter.js';
+import { createExactVoter } from '../vote/index.js';
 import { isBigIntArray } from './guards.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 

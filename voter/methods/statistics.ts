@@ -3,7 +3,7 @@ import type {
   StatisticsRequest,
   StatisticsResponse,
 } from '../gen/nvote/v1/compute_service.js';
-import { createToleranceVoter } from '../vote/tolerance-voter.js';
+import { createToleranceVoter } from '../vote/index.js';
 import { isNumber, isRecord } from './guards.js';
 import { defineVotedMethod, versionModule } from './voted-method.js';
 

@@ -1,7 +1,7 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
 import type { SeededRandom } from '../faults/index.js';
-import type { Tolerance } from '../vote/tolerance.js';
-import type { Voter } from '../vote/voter.js';
+import type { Tolerance } from '../vote/index.js';
+import type { Voter } from '../vote/index.js';
 
 /** A version the gateway can run: an id (metric label, report entry) and the module to load. */
 export interface VersionModule {

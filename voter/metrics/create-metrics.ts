@@ -1,9 +1,8 @@
-import { status } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { REJECTION_REASONS, type RejectionReason } from '../admission/index.js';
 import { FAULT_EFFECTS, FAULT_KINDS, type FaultEffect, type FaultKind } from '../faults/index.js';
-import { VERDICTS, type Verdict } from '../vote/ballot.js';
-import { OUTCOMES, type Outcome } from '../vote/outcome.js';
+import { VERDICTS, type Verdict } from '../vote/index.js';
+import { OUTCOMES, type Outcome } from '../vote/index.js';
 
 export const LABELS = {
   grpc: ['grpc_type', 'grpc_service', 'grpc_method'] as const,
@@ -31,11 +30,29 @@ export type VoteOutcome = Outcome | 'cancelled';
 const VOTE_OUTCOMES: readonly VoteOutcome[] = [...OUTCOMES, 'cancelled'];
 
 /** The gRPC code names used as `grpc_code` label values, as go-grpc-prometheus spells them. */
-export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(status)
-    .filter(([, value]) => typeof value === 'number')
-    .map(([name, value]) => [value as number, name]),
-);
+/**
+ * The gRPC status codes by number, named as go-grpc-prometheus spells them in `grpc_code`: the
+ * protocol's own table (doc/statuscodes.md), so that metrics need no gRPC library.
+ */
+export const GRPC_CODE_NAMES: readonly string[] = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
 
 /** As go-grpc-prometheus names the four kinds of RPC. */
 export type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
@@ -186,7 +203,7 @@ export function createMetrics(
     const grpc = { grpc_type: 'unary', grpc_service: service, grpc_method: method };
     grpcStarted.labels(grpc).inc(0);
     grpcHandling.zero(grpc);
-    for (const code of Object.values(GRPC_CODE_NAMES)) grpcHandled.labels({ ...grpc, grpc_code: code }).inc(0);
+    for (const code of GRPC_CODE_NAMES) grpcHandled.labels({ ...grpc, grpc_code: code }).inc(0);
     for (const outcome of VOTE_OUTCOMES) votes.labels({ method, outcome }).inc(0);
     for (const stage of INTERNAL_ERROR_STAGES) internalErrors.labels({ method, stage }).inc(0);
     for (const version of versions) {
@@ -204,7 +221,7 @@ export function createMetrics(
     callStarted(type: GrpcType, service: string, method: string): void {
       grpcStarted.labels({ grpc_type: type, grpc_service: service, grpc_method: method }).inc();
     },
-    callHandled(type: GrpcType, service: string, method: string, code: status, seconds: number): void {
+    callHandled(type: GrpcType, service: string, method: string, code: number, seconds: number): void {
       const grpc = { grpc_type: type, grpc_service: service, grpc_method: method };
       grpcHandled.labels({ ...grpc, grpc_code: GRPC_CODE_NAMES[code] ?? 'UNKNOWN' }).inc();
       grpcHandling.observe(grpc, seconds);

@@ -1,7 +1,7 @@
 import type { VersionRunner } from '../runners/index.js';
-import type { Ballot, Settlement, Verdict } from '../vote/ballot.js';
-import { decide, verdictOf, type Decision } from '../vote/decide.js';
-import type { Voter } from '../vote/voter.js';
+import type { Ballot, Settlement, Verdict } from '../vote/index.js';
+import { decide, verdictOf, type Decision } from '../vote/index.js';
+import type { Voter } from '../vote/index.js';
 import { fanOut, type RunSettlement } from './fan-out.js';
 import type { VoteCall } from './vote-call.js';
 import { VoteFailure, type VersionRecord, type VoteEnd, type VoteRecord } from './vote-record.js';

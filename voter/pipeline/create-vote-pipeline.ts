@@ -1,8 +1,8 @@
 import { NvoteError } from '../errors.js';
 import { createCallAttributes, type VersionRunner } from '../runners/index.js';
-import type { Ballot } from '../vote/ballot.js';
-import { ballotsAgree } from '../vote/decide.js';
-import type { Voter } from '../vote/voter.js';
+import type { Ballot } from '../vote/index.js';
+import { ballotsAgree } from '../vote/index.js';
+import type { Voter } from '../vote/index.js';
 import { conductVote, toBallot } from './conduct-vote.js';
 import type { VoteCall, VoteCallInit } from './vote-call.js';
 import type { VoteInterceptor, VoteNext } from './vote-interceptor.js';

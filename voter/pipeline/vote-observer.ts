@@ -1,4 +1,4 @@
-import type { Ballot } from '../vote/ballot.js';
+import type { Ballot } from '../vote/index.js';
 import type { VoteCall } from './vote-call.js';
 import type { VoteEnd } from './vote-record.js';
 

@@ -1,5 +1,5 @@
-import type { Ballot, Verdict } from '../vote/ballot.js';
-import type { Decision } from '../vote/decide.js';
+import type { Ballot, Verdict } from '../vote/index.js';
+import type { Decision } from '../vote/index.js';
 
 /** What one version did, for the report, the metrics and the log. */
 export interface VersionRecord {
