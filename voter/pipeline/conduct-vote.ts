@@ -55,8 +55,8 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
 
   // Every call into method and voter code happens here or in snapshot(), and both are guarded:
   // whatever they throw fails this call, never the process.
-  const onSettle = (settled: RunSettlement): boolean => {
-    if (failure !== undefined) return true;
+  const onSettle = (settled: RunSettlement): boolean | 'stop' => {
+    if (failure !== undefined) return 'stop';
     try {
       runs.set(settled.version, settled);
       settlements.set(settled.version, toSettlement(settled, input, options));
@@ -69,7 +69,7 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
     } catch (error) {
       failure = new VoteFailure(error);
       settleDecided.reject(failure);
-      return true;
+      return 'stop';
     }
   };
 

@@ -83,24 +83,44 @@ export function createVotePipeline(options: VotePipelineOptions): VotePipeline {
         reachedVersions = true;
         return conductVote(current, { runners: options.runners, voter, isValue, stragglerGraceMs: options.stragglerGraceMs, onEnd });
       };
+      // The interceptor whose own code threw (not an error passing through it from further in).
+      let failedIn: string | undefined;
       const chain = options.interceptors.reduceRight<VoteNext>(
-        (next, interceptor) => current => interceptor.intercept(current, next),
+        (next, interceptor) => current => {
+          let passedThrough = false;
+          const inner: VoteNext = c =>
+            next(c).catch((error: unknown) => {
+              passedThrough = true;
+              throw error;
+            });
+          const blame = (error: unknown): never => {
+            if (!passedThrough) failedIn ??= interceptor.name;
+            throw error;
+          };
+          try {
+            return interceptor.intercept(current, inner).catch(blame);
+          } catch (error) {
+            return Promise.reject(error).catch(blame);
+          }
+        },
         vote,
       );
-      let decided: Promise<VoteRecord<unknown>>;
-      try {
-        decided = chain(call);
-      } catch (error) {
-        decided = Promise.reject(error);
-      }
-      return decided.catch((error: unknown) => {
-        // A call refused or failed before any version ran holds nothing past this point.
-        if (!reachedVersions) settle();
-        if (error instanceof NvoteError) throw error;
-        // The vote's own failure was reported once, when it ended (onEnd).
-        if (!(error instanceof Error && error.name === 'VoteFailure')) options.onContained('interceptor', error, call);
-        throw new NvoteError('INTERNAL', 'internal error', { cause: error });
-      });
+      return chain(call).then(
+        record => {
+          // An interceptor answered without the versions (a cache, a fallback): that is the
+          // final record, and what the call held is free now.
+          if (!reachedVersions) onEnd({ kind: 'recorded', record });
+          return record;
+        },
+        (error: unknown) => {
+          // A call refused or failed before any version ran holds nothing past this point.
+          if (!reachedVersions) settle();
+          if (error instanceof NvoteError) throw error;
+          // The vote's own failure was reported once, when it ended (onEnd).
+          if (!(error instanceof Error && error.name === 'VoteFailure')) options.onContained('interceptor', error, call, failedIn);
+          throw new NvoteError('INTERNAL', 'internal error', { cause: error });
+        },
+      );
     },
   };
 }

@@ -17,8 +17,12 @@ export interface FanOutOptions {
    * hold its runner.
    */
   readonly stragglerGraceMs: number;
-  /** Returns true once the call needs no more answers (the vote is decided). Must not throw. */
-  readonly onSettle: (settlement: RunSettlement) => boolean;
+  /**
+   * Returns true once the call needs no more answers (the vote is decided: stragglers get their
+   * grace), or 'stop' when the vote cannot go on (every run still going is stopped at once, as
+   * cancelled). Must not throw.
+   */
+  readonly onSettle: (settlement: RunSettlement) => boolean | 'stop';
 }
 
 /**
@@ -39,7 +43,12 @@ export async function fanOut(
   let timer = setTimeout(stop('timeout'), Math.max(0, options.budgetMs));
   let decided = false;
   const onSettle = (settlement: RunSettlement): void => {
-    if (!options.onSettle(settlement) || decided) return;
+    const answer = options.onSettle(settlement);
+    if (answer === 'stop') {
+      controller.abort('cancelled');
+      return;
+    }
+    if (!answer || decided) return;
     decided = true;
     if (options.stragglerGraceMs < budgetEndsAt - performance.now()) {
       clearTimeout(timer);

@@ -59,8 +59,15 @@ async function suffer(version: VersionFunction, fault: WorkerFault, input: unkno
       return new Promise(() => undefined);
     case 'oom':
       return exhaustHeap();
+    default:
+      return unhandled(fault);
   }
   return undefined;
+}
+
+/** A new worker fault fails to compile here until it is handled above. */
+function unhandled(fault: never): never {
+  throw new Error(`unhandled worker fault ${JSON.stringify(fault)}`);
 }
 
 function exhaustHeap(): never {
