@@ -11,8 +11,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-# voter/gen is committed, so neither buf nor proto/ is needed here. bench/ and tools/ stay out: they
-# are client-side programs, and the bench imports devDependencies, which the prune below removes.
+# voter/gen is committed, so neither buf nor proto/ is needed here. tools/ stays out: it holds
+# client-side programs, and the bench imports devDependencies, which the prune below removes.
 COPY voter ./voter
 COPY versions ./versions
 RUN npm run build \

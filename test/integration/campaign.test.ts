@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../../voter/campaign/history.js';
+import type { HistoryEntry } from '../../tools/campaign/history.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
-import type { CampaignSummary } from '../../voter/campaign/summarize.js';
+import type { CampaignSummary } from '../../tools/campaign/summarize.js';
 import { startGateway } from '../helpers/start-gateway.js';
 
-const CLI = join(ROOT, 'dist/voter/cli/nvote.js');
+const CLI = join(ROOT, 'dist/tools/cli/nvote.js');
 const directories: string[] = [];
 
 // The campaign runs the compiled CLI, as users do: under tsx every replaced worker recompiles

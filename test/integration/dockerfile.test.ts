@@ -95,7 +95,7 @@ function sourceOfEmitted(script: string): string {
  * devDependencies (hdr-histogram-js), which `npm prune --omit=dev` removes, so they could not run there.
  */
 // Client-side programs (the bench, the soak): they run against a gateway, never in its image.
-const DEV_ONLY_FOLDERS = new Set(['bench', 'tools']);
+const DEV_ONLY_FOLDERS = new Set(['tools']);
 
 interface BuildConfig {
   readonly compilerOptions?: { readonly outDir?: string; readonly rootDir?: string };

@@ -6,14 +6,14 @@ import type {
   ShortestPathResponse,
   StatisticsResponse,
 } from '../../voter/gen/nvote/v1/compute_service.js';
-import type { CampaignCase, Workload } from '../../voter/campaign/workload.js';
-import type { Expression } from '../../voter/campaign/workloads/evaluate.js';
-import { evaluateExpression, evaluateWorkload, renderExpression } from '../../voter/campaign/workloads/evaluate.js';
-import { factorizeWorkload } from '../../voter/campaign/workloads/factorize.js';
-import { builtInWorkloads, workloadFor } from '../../voter/campaign/workloads/index.js';
-import { shortestPathCase, shortestPathWorkload } from '../../voter/campaign/workloads/shortest-path.js';
-import { sortWorkload } from '../../voter/campaign/workloads/sort.js';
-import { statisticsWorkload } from '../../voter/campaign/workloads/statistics.js';
+import type { CampaignCase, Workload } from '../../tools/campaign/workload.js';
+import type { Expression } from '../../tools/campaign/workloads/evaluate.js';
+import { evaluateExpression, evaluateWorkload, renderExpression } from '../../tools/campaign/workloads/evaluate.js';
+import { factorizeWorkload } from '../../tools/campaign/workloads/factorize.js';
+import { builtInWorkloads, workloadFor } from '../../tools/campaign/workloads/index.js';
+import { shortestPathCase, shortestPathWorkload } from '../../tools/campaign/workloads/shortest-path.js';
+import { sortWorkload } from '../../tools/campaign/workloads/sort.js';
+import { statisticsWorkload } from '../../tools/campaign/workloads/statistics.js';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => i);
 

@@ -6,7 +6,7 @@ import {
   worstShortestPath,
   worstSort,
   worstStatistics,
-} from '../../voter/campaign/workloads/worst-cases.js';
+} from '../../tools/campaign/workloads/worst-cases.js';
 import evaluate from '../../versions/evaluate/recursive-descent.js';
 import factorize from '../../versions/factorize/pollard-rho.js';
 import shortestPath from '../../versions/shortest-path/dijkstra.js';

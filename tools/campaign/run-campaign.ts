@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
-import { FaultInjectionServiceClient, type InjectFaultResponse } from '../gen/nvote/v1/fault_injection_service.js';
-import { Verdict, verdictToJSON } from '../gen/nvote/v1/vote_report.js';
-import { RESULT_FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
-import { WIRE_FAULT_KIND } from '../faults/wire-fault-kind.js';
-import { seededRandom, type SeededRandom } from '../faults/seeded-random.js';
+import { FaultInjectionServiceClient, type InjectFaultResponse } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { Verdict, verdictToJSON } from '../../voter/gen/nvote/v1/vote_report.js';
+import { RESULT_FAULT_KINDS, type FaultKind } from '../../voter/faults/fault-spec.js';
+import { WIRE_FAULT_KIND } from '../../voter/faults/wire-fault-kind.js';
+import { seededRandom, type SeededRandom } from '../../voter/faults/seeded-random.js';
 import { BENIGN_KINDS, type CampaignPlan } from './campaign-plan.js';
 import { createComputeCaller, type CallOutcome, type ComputeCaller } from './compute-caller.js';
 import type { HistoryEntry } from './history.js';

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import * as hdr from 'hdr-histogram-js';
-import { ComputeServiceClient, type SortRequest } from '../voter/gen/nvote/v1/compute_service.js';
+import { ComputeServiceClient, type SortRequest } from '../../voter/gen/nvote/v1/compute_service.js';
 
 export interface LoadSpec {
   readonly target: string;

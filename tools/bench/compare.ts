@@ -11,13 +11,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
-import { createApp, type App } from '../voter/app.js';
-import { resolveConfig } from '../voter/config.js';
-import { builtInMethods } from '../voter/methods/built-in.js';
+import { createApp, type App } from '../../voter/app.js';
+import { resolveConfig } from '../../voter/config.js';
+import { builtInMethods } from '../../voter/methods/built-in.js';
 import type { LoadResult, LoadSpec } from './load-worker.js';
 import { startPlainServer, type PlainServer } from './plain-server.js';
 
-const USAGE = `usage: node dist/bench/compare.js [--duration-ms N] [--warmup-ms N] [--concurrency N,N,...] [--values N] [--rounds N]
+const USAGE = `usage: node dist/tools/bench/compare.js [--duration-ms N] [--warmup-ms N] [--concurrency N,N,...] [--values N] [--rounds N]
   --duration-ms  measured time per round and server (default 3000)
   --warmup-ms    unrecorded load before each measured round (default 1000)
   --concurrency  closed-loop callers in flight, comma-separated levels (default 1,64)

@@ -4,8 +4,8 @@
  */
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
-import { ErrorInfo } from '../gen/google/rpc/error_details.js';
-import { Status } from '../gen/google/rpc/status.js';
+import { ErrorInfo } from '../../voter/gen/google/rpc/error_details.js';
+import { Status } from '../../voter/gen/google/rpc/status.js';
 import {
   ComputeServiceClient,
   EvaluateRequest,
@@ -18,8 +18,8 @@ import {
   SortResponse,
   StatisticsRequest,
   StatisticsResponse,
-} from '../gen/nvote/v1/compute_service.js';
-import { verdictToJSON, VoteReport } from '../gen/nvote/v1/vote_report.js';
+} from '../../voter/gen/nvote/v1/compute_service.js';
+import { verdictToJSON, VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 
 interface Codec {
   readonly clientMethod: 'sort' | 'factorize' | 'evaluate' | 'shortestPath' | 'statistics';

@@ -5,14 +5,14 @@
  *
  * usage: npm run bench:worst
  */
-import { seededRandom } from '../voter/faults/seeded-random.js';
-import { builtInMethods } from '../voter/methods/built-in.js';
+import { seededRandom } from '../../voter/faults/seeded-random.js';
+import { builtInMethods } from '../../voter/methods/built-in.js';
 import {
   worstEvaluate,
   worstShortestPath,
   worstSort,
   worstStatistics,
-} from '../voter/campaign/workloads/worst-cases.js';
+} from '../campaign/workloads/worst-cases.js';
 
 type VersionFunction = (input: unknown) => unknown;
 

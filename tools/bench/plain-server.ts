@@ -1,7 +1,7 @@
 import { status, type handleUnaryCall } from '@grpc/grpc-js';
-import mergeSort from '../versions/sort/merge.js';
-import { ComputeServiceService, type SortRequest, type SortResponse } from '../voter/gen/nvote/v1/compute_service.js';
-import { bindServer, createGrpcServer } from '../voter/grpc/create-grpc-server.js';
+import mergeSort from '../../versions/sort/merge.js';
+import { ComputeServiceService, type SortRequest, type SortResponse } from '../../voter/gen/nvote/v1/compute_service.js';
+import { bindServer, createGrpcServer } from '../../voter/grpc/create-grpc-server.js';
 
 export interface PlainServer {
   /** `host:port` as bound. */

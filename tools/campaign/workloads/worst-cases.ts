@@ -10,8 +10,8 @@ import type {
   SortResponse,
   StatisticsRequest,
   StatisticsResponse,
-} from '../../gen/nvote/v1/compute_service.js';
-import type { SeededRandom } from '../../faults/seeded-random.js';
+} from '../../../voter/gen/nvote/v1/compute_service.js';
+import type { SeededRandom } from '../../../voter/faults/seeded-random.js';
 import type { CampaignCase, Workload } from '../workload.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Client, credentials, Metadata, status, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
-import { ComputeServiceService } from '../gen/nvote/v1/compute_service.js';
-import { VoteReport } from '../gen/nvote/v1/vote_report.js';
+import { ComputeServiceService } from '../../voter/gen/nvote/v1/compute_service.js';
+import { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 
 /** What one call returned, as the campaign records it. */
 export interface CallOutcome {

@@ -16,7 +16,7 @@ import { summarize, type CampaignSummary, type GatewayFootprint } from '../campa
 import { renderSweepSvg } from '../campaign/svg-plot.js';
 import { builtInWorkloads } from '../campaign/workloads/index.js';
 import { startGatewayProcess, type GatewayProcess } from '../campaign/gateway-process.js';
-import { FAULT_KINDS, type FaultKind } from '../faults/fault-spec.js';
+import { FAULT_KINDS, type FaultKind } from '../../voter/faults/fault-spec.js';
 
 export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --target HOST:PORT   gateway to test (started with --fault-injection); default: start one on 127.0.0.1
@@ -42,7 +42,7 @@ export interface CampaignCommandIo {
 // The compiled gateway next to this compiled command: the campaign's own gateway runs in a
 // process of its own, so that the campaign's work (generating and checking large requests) does
 // not stall the gateway's event loop and count as the gateway's failure.
-const GATEWAY_MAIN = new URL('../main.js', import.meta.url).pathname;
+const GATEWAY_MAIN = new URL('../../voter/main.js', import.meta.url).pathname;
 
 /** Runs `nvote campaign` with the arguments after `campaign`; resolves with the exit code. */
 export async function runCampaignCommand(args: readonly string[], io: CampaignCommandIo): Promise<number> {
