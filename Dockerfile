@@ -15,6 +15,7 @@ COPY tsconfig.json tsconfig.build.json ./
 # client-side programs, and the bench imports devDependencies, which the prune below removes.
 COPY voter ./voter
 COPY versions ./versions
+COPY client ./client
 RUN npm run build \
     && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

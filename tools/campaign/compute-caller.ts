@@ -1,6 +1,7 @@
-import { Client, credentials, Metadata, status, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, type Metadata, type status } from '@grpc/grpc-js';
+import { unaryCall, type UnaryMethod } from '../../client/index.js';
 import { ComputeServiceService } from '../../voter/gen/nvote/v1/compute_service.js';
-import { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
+import type { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 
 /** What one call returned, as the campaign records it. */
 export interface CallOutcome {
@@ -17,10 +18,12 @@ export interface ComputeCaller {
   close(): void;
 }
 
-const DEFINITIONS = new Map<string, MethodDefinition<unknown, unknown>>(
+// The generated service definition is the list of methods: a new RPC in the proto is callable
+// here with no table to extend.
+const DEFINITIONS = new Map<string, UnaryMethod<unknown, unknown>>(
   Object.values(ComputeServiceService).map(definition => [
     definition.path.slice(definition.path.lastIndexOf('/') + 1),
-    definition as MethodDefinition<unknown, unknown>,
+    definition as UnaryMethod<unknown, unknown>,
   ]),
 );
 
@@ -31,41 +34,16 @@ export function createComputeCaller(address: string): ComputeCaller {
   // Large answers (100,000 sorted values) would otherwise arrive 64 KB per round trip.
   const client = new Client(address, credentials.createInsecure(), { 'grpc-node.flow_control_window': 16 * 1024 * 1024 });
   return {
-    call(method, request, metadata, deadlineMs) {
+    async call(method, request, metadata, deadlineMs) {
       const definition = DEFINITIONS.get(method);
-      if (definition === undefined) return Promise.reject(new Error(`unknown method ${method}`));
-      return new Promise(resolve => {
-        let answer: { error: ServiceError | null; response?: unknown } | undefined;
-        let trailers: Metadata | undefined;
-        const settle = (): void => {
-          if (answer === undefined || trailers === undefined) return;
-          const [outcome] = trailers.get('nvote-outcome');
-          const [report] = trailers.get('nvote-report-bin');
-          resolve({
-            code: answer.error?.code ?? status.OK,
-            ...(answer.error ? { details: answer.error.details } : { response: answer.response }),
-            outcome: typeof outcome === 'string' ? outcome : '',
-            ...(report instanceof Buffer ? { report: VoteReport.decode(report) } : {}),
-          });
-        };
-        const call = client.makeUnaryRequest(
-          definition.path,
-          definition.requestSerialize,
-          definition.responseDeserialize,
-          request,
-          metadata,
-          { deadline: Date.now() + deadlineMs },
-          (error, response) => {
-            answer = { error, response };
-            if (error) trailers ??= error.metadata ?? new Metadata();
-            settle();
-          },
-        );
-        call.on('status', callStatus => {
-          trailers = callStatus.metadata;
-          settle();
-        });
-      });
+      if (definition === undefined) throw new Error(`unknown method ${method}`);
+      const result = await unaryCall(client, definition, request, { metadata, deadlineMs });
+      return {
+        code: result.status,
+        ...(result.response === undefined ? { details: result.details } : { response: result.response }),
+        outcome: result.outcome ?? '',
+        ...(result.report === undefined ? {} : { report: result.report }),
+      };
     },
     close: () => client.close(),
   };
