@@ -16,7 +16,7 @@ import { createComputeCaller, type CallOutcome } from './campaign/compute-caller
 import { startGatewayProcess, type GatewayExit } from './campaign/gateway-process.js';
 import type { AnyWorkload, CampaignCase } from './campaign/workload.js';
 import { builtInWorkloads } from './campaign/workloads/index.js';
-import { seededRandom } from '../voter/faults/seeded-random.js';
+import { seededRandom } from './campaign/seeded-random.js';
 
 const USAGE = `usage: npm run soak -- [--minutes M] [--scenario both|mixed|factorize] [--concurrency C]
                          [--report-every SECONDS] [--gateway DIST_DIR] [--seed S]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../voter/faults/seeded-random.js';
+import { seededRandom } from '../../tools/campaign/seeded-random.js';
 import type {
   EvaluateResponse,
   ShortestPathRequest,

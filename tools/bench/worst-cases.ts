@@ -5,7 +5,7 @@
  *
  * usage: npm run bench:worst
  */
-import { seededRandom } from '../../voter/faults/seeded-random.js';
+import { seededRandom } from '../campaign/seeded-random.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
 import {
   worstEvaluate,

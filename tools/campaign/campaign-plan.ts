@@ -1,4 +1,4 @@
-import { FAULT_KINDS, type FaultKind } from '../../voter/faults/fault-spec.js';
+import { FAULT_KINDS, type FaultKind } from './fault-kinds.js';
 
 /**
  * How faults are planted. `per_call`: each request names exactly `versionsPerCall` faulty

@@ -2,9 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { FaultInjectionServiceClient, type InjectFaultResponse } from '../../voter/gen/nvote/v1/fault_injection_service.js';
 import { Verdict, verdictToJSON } from '../../voter/gen/nvote/v1/vote_report.js';
-import { RESULT_FAULT_KINDS, type FaultKind } from '../../voter/faults/fault-spec.js';
-import { WIRE_FAULT_KIND } from '../../voter/faults/wire-fault-kind.js';
-import { seededRandom, type SeededRandom } from '../../voter/faults/seeded-random.js';
+import { RESULT_FAULT_KINDS, wireFaultKind, type FaultKind } from './fault-kinds.js';
+import { seededRandom, type SeededRandom } from './seeded-random.js';
 import { BENIGN_KINDS, type CampaignPlan } from './campaign-plan.js';
 import { createComputeCaller, type CallOutcome, type ComputeCaller } from './compute-caller.js';
 import type { HistoryEntry } from './history.js';
@@ -184,7 +183,7 @@ async function plantIntermittent(
             admin.injectFault(
               {
                 spec: {
-                  kind: WIRE_FAULT_KIND[kind],
+                  kind: wireFaultKind(kind),
                   method,
                   versions: [version],
                   activation: { $case: 'intermittent', value: { probability: q } },

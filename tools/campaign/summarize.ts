@@ -1,4 +1,4 @@
-import { FAULT_KINDS } from '../../voter/faults/fault-spec.js';
+import { FAULT_KINDS } from './fault-kinds.js';
 import type { HistoryEntry } from './history.js';
 import {
   majorityFailureProbability,

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../voter/faults/seeded-random.js';
+import type { SeededRandom } from './seeded-random.js';
 
 /** One generated request and its independently known answer. */
 export interface CampaignCase<TRequest, TResponse> {

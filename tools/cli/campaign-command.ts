@@ -16,7 +16,7 @@ import { summarize, type CampaignSummary, type GatewayFootprint } from '../campa
 import { renderSweepSvg } from '../campaign/svg-plot.js';
 import { builtInWorkloads } from '../campaign/workloads/index.js';
 import { startGatewayProcess, type GatewayProcess } from '../campaign/gateway-process.js';
-import { FAULT_KINDS, type FaultKind } from '../../voter/faults/fault-spec.js';
+import { FAULT_KINDS, type FaultKind } from '../campaign/fault-kinds.js';
 
 export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --target HOST:PORT   gateway to test (started with --fault-injection); default: start one on 127.0.0.1

@@ -1,5 +1,5 @@
 import type { EvaluateRequest, EvaluateResponse } from '../../../voter/gen/nvote/v1/compute_service.js';
-import type { SeededRandom } from '../../../voter/faults/seeded-random.js';
+import type { SeededRandom } from '../seeded-random.js';
 import type { Workload } from '../workload.js';
 
 export type FunctionName = 'sqrt' | 'abs' | 'sin' | 'cos' | 'exp' | 'ln' | 'log10';

@@ -1,5 +1,5 @@
 import type { Edge, ShortestPathRequest, ShortestPathResponse } from '../../../voter/gen/nvote/v1/compute_service.js';
-import type { SeededRandom } from '../../../voter/faults/seeded-random.js';
+import type { SeededRandom } from '../seeded-random.js';
 import type { CampaignCase, Workload } from '../workload.js';
 
 const MIN_NODES = 2;

@@ -1,5 +1,5 @@
 import type { SortRequest, SortResponse } from '../../../voter/gen/nvote/v1/compute_service.js';
-import type { SeededRandom } from '../../../voter/faults/seeded-random.js';
+import type { SeededRandom } from '../seeded-random.js';
 import type { Workload } from '../workload.js';
 
 const MAX_VALUES = 200;

@@ -11,7 +11,7 @@ import type {
   StatisticsRequest,
   StatisticsResponse,
 } from '../../../voter/gen/nvote/v1/compute_service.js';
-import type { SeededRandom } from '../../../voter/faults/seeded-random.js';
+import type { SeededRandom } from '../seeded-random.js';
 import type { CampaignCase, Workload } from '../workload.js';
 
 /**
