@@ -1,7 +1,7 @@
 /**
  * Side-by-side throughput and latency of Sort served by (a) a plain grpc-js server that sorts
- * inline with one version and (b) the nvote gateway, which runs every version in its own worker
- * pool and votes. Same client, same requests, same process; rounds interleaved.
+ * inline with one version and (b) the compiled nvote gateway in a process of its own, which runs
+ * every version in its own worker pool and votes. Same client, same requests; rounds interleaved.
  *
  *   npm run bench -- --duration-ms 3000 --warmup-ms 1000 --concurrency 1,64 --values 16 --rounds 2
  */
@@ -10,10 +10,10 @@ import { relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { pino } from 'pino';
-import { createApp, type App } from '../../voter/app.js';
-import { resolveConfig } from '../../voter/config.js';
-import { builtInMethods } from '../../voter/methods/built-in.js';
+import { Client, credentials } from '@grpc/grpc-js';
+import { unaryCall } from '../../client/index.js';
+import { ComputeServiceService } from '../../voter/gen/nvote/v1/compute_service.js';
+import { startGatewayProcess, type GatewayProcess } from '../campaign/gateway-process.js';
 import type { LoadResult, LoadSpec } from './load-worker.js';
 import { startPlainServer, type PlainServer } from './plain-server.js';
 
@@ -31,6 +31,10 @@ const SEED = 20_240_601;
 // start-up to whichever server happens to run first.
 const GATEWAY_SETTLE_MS = 1_000;
 const DRAIN_LIMIT_MS = 30_000;
+// Both servers get the same message limit (the gateway's default), set here for both.
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+// The compiled gateway next to this compiled bench, met over gRPC like any client meets it.
+const GATEWAY_MAIN = new URL('../../voter/main.js', import.meta.url).pathname;
 
 interface Options {
   readonly durationMs: number;
@@ -111,13 +115,12 @@ function measure(spec: LoadSpec): Promise<LoadResult> {
  * the round that caused it. Waiting for `nvote_inflight_requests` to reach 0 keeps that leftover
  * work from landing on the next round, which may belong to the other server.
  */
-async function drainGateway(app: App): Promise<number> {
+async function drainGateway(gateway: GatewayProcess): Promise<number> {
   const started = performance.now();
-  const gauge = app.registry.getSingleMetric('nvote_inflight_requests');
-  if (gauge === undefined) throw new Error('the gateway has no nvote_inflight_requests gauge');
   while (performance.now() - started < DRAIN_LIMIT_MS) {
-    const { values } = await gauge.get();
-    if ((values[0]?.value ?? 0) === 0) return performance.now() - started;
+    const inFlight = await gateway.metricSum('nvote_inflight_requests');
+    if (inFlight === undefined) throw new Error('the gateway has no nvote_inflight_requests gauge on its /metrics');
+    if (inFlight === 0) return performance.now() - started;
     await sleep(20);
   }
   throw new Error(`the gateway still had calls in flight ${DRAIN_LIMIT_MS} ms after the clients stopped`);
@@ -186,21 +189,19 @@ async function main(): Promise<void> {
   }
   const [cpu] = cpus();
   const loadAtStart = loadavg().map(load => load.toFixed(2)).join(' ');
-  const config = resolveConfig({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'warn' }, builtInMethods);
-  // pino writes to stdout by default; the table owns stdout.
-  const logger = pino({ level: config.logLevel }, pino.destination({ dest: 2, sync: true }));
 
-  let app: App | undefined;
+  let gateway: GatewayProcess | undefined;
   let plain: PlainServer | undefined;
   const results = new Map<string, LoadResult[]>();
   let longestDrainMs = 0;
+  let sortVersions: number | string = '?';
   try {
-    progress('starting the nvote gateway (a pool per version of every built-in method)');
-    app = createApp({ config, logger });
-    const { grpc: gatewayAddress } = await app.start();
-    plain = await startPlainServer('127.0.0.1', config.maxMessageBytes);
-    const targets: Readonly<Record<Side, string>> = { plain: plain.address, nvote: gatewayAddress };
-    progress(`(a) plain on ${plain.address}, (b) nvote on ${gatewayAddress}; settling ${GATEWAY_SETTLE_MS} ms`);
+    progress('starting the compiled nvote gateway (a pool per version of every built-in method)');
+    gateway = await startGatewayProcess({ main: GATEWAY_MAIN, waitForVersions: true, config: { maxMessageBytes: MAX_MESSAGE_BYTES } });
+    sortVersions = await sortVersionsOf(gateway.grpc);
+    plain = await startPlainServer('127.0.0.1', MAX_MESSAGE_BYTES);
+    const targets: Readonly<Record<Side, string>> = { plain: plain.address, nvote: gateway.grpc };
+    progress(`(a) plain on ${plain.address}, (b) nvote on ${gateway.grpc} (pid ${gateway.pid}); settling ${GATEWAY_SETTLE_MS} ms`);
     await sleep(GATEWAY_SETTLE_MS);
 
     for (const concurrency of options.concurrency) {
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
           });
           const key = `${concurrency}/${side}`;
           results.set(key, [...(results.get(key) ?? []), result]);
-          const drainMs = side === 'nvote' ? await drainGateway(app) : 0;
+          const drainMs = side === 'nvote' ? await drainGateway(gateway) : 0;
           longestDrainMs = Math.max(longestDrainMs, drainMs);
           progress(
             `  ${formatCount(result.requestsPerSecond)} req/s, p50 ${formatMs(result.p50Us)} ms, ` +
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
   } finally {
     progress('stopping');
     await plain?.stop();
-    await app?.stop();
+    await gateway?.stop();
   }
 
   const rows: string[][] = [
@@ -270,8 +271,7 @@ async function main(): Promise<void> {
     `nvote bench: Sort of ${options.values} random int64 values, closed-loop gRPC clients on ` +
       `min(concurrency, ${MAX_CHANNELS}) channels to 127.0.0.1`,
     `(a) plain grpc-js server, versions/sort/merge inline on the main thread; ` +
-      `(b) nvote gateway, ${config.methods.find(settings => settings.method.name === 'Sort')?.versions.length ?? '?'} ` +
-      `Sort versions in worker pools, exact vote`,
+      `(b) nvote gateway in a process of its own, ${sortVersions} Sort versions in worker pools, exact vote`,
     `each round: ${options.warmupMs} ms warm-up (not recorded) + ${options.durationMs} ms measured; ` +
       `${options.rounds} rounds per server and level in ABBA order`,
     `req/s, p50, p99, max: the round with the higher throughput (best of ${options.rounds}); ` +
@@ -283,11 +283,23 @@ async function main(): Promise<void> {
       `After each (b) round the bench waited for them (longest: ${longestDrainMs.toFixed(0)} ms) before the next round.`,
     `command: ${commandLine()}`,
     `node ${process.version} on ${platform()} ${arch()}, ${cpus().length} CPUs (${cpu?.model.trim() ?? 'unknown'}), ` +
-      `load average at start ${loadAtStart}; servers and load generator share this process ` +
-      `(client in a worker thread)`,
+      `load average at start ${loadAtStart}; (a) runs in the bench's process, (b) in its own; ` +
+      `the load generator runs in a worker thread of the bench`,
     '',
   ];
   process.stdout.write(out.join('\n'));
+}
+
+/** How many Sort versions the gateway votes over, from the report of one call. */
+async function sortVersionsOf(address: string): Promise<number> {
+  const client = new Client(address, credentials.createInsecure());
+  try {
+    const result = await unaryCall(client, ComputeServiceService.sort, { values: [2n, 1n] }, { deadlineMs: CALL_TIMEOUT_MS });
+    if (result.report === undefined) throw new Error(`the gateway did not vote on a Sort (${result.status} ${result.details})`);
+    return result.report.configuredVersions;
+  } finally {
+    client.close();
+  }
 }
 
 main().catch((error: unknown) => {

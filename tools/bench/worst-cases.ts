@@ -3,10 +3,16 @@
  * call in a fresh process (compilation included, what a respawned worker pays) and the slowest
  * of five warm calls. The table in versions/SPEC.md comes from here.
  *
+ * It imports the versions themselves (it times them, not the gateway): with plain-server.ts, the
+ * only tools that reach into versions/. It finds them as the gateway's methods name them, one
+ * folder per RPC of nvote.v1.ComputeService and one file per version (`versions/sort/merge.ts` is
+ * `sort-merge`), so a new version or RPC needs no table here.
+ *
  * usage: npm run bench:worst
  */
+import { readdirSync } from 'node:fs';
+import { ComputeServiceService } from '../../voter/gen/nvote/v1/compute_service.js';
 import { seededRandom } from '../campaign/seeded-random.js';
-import { builtInMethods } from '../../voter/methods/built-in.js';
 import {
   worstEvaluate,
   worstShortestPath,
@@ -15,6 +21,26 @@ import {
 } from '../campaign/workloads/worst-cases.js';
 
 type VersionFunction = (input: unknown) => unknown;
+
+interface VersionFile {
+  readonly id: string;
+  readonly module: URL;
+}
+
+const VERSIONS = new URL('../../versions/', import.meta.url);
+
+/** The RPCs in proto order, each with its version files (compiled next to this file). */
+function methodsWithVersions(): { name: string; versions: VersionFile[] }[] {
+  return Object.values(ComputeServiceService).map(definition => {
+    const name = definition.path.slice(definition.path.lastIndexOf('/') + 1);
+    const folder = name.replace(/(?<!^)([A-Z])/g, '-$1').toLowerCase();
+    const versions = readdirSync(new URL(`${folder}/`, VERSIONS))
+      .filter(file => file.endsWith('.js'))
+      .sort()
+      .map(file => ({ id: `${folder}-${file.slice(0, -'.js'.length)}`, module: new URL(`${folder}/${file}`, VERSIONS) }));
+    return { name, versions };
+  });
+}
 
 const SEMIPRIME_NEAR_2_64 = 18_446_743_979_220_271_189n; // 4294967291 × 4294967279
 
@@ -53,7 +79,7 @@ function hardestInputs(): Record<string, { label: string; input: unknown }[]> {
 async function main(): Promise<void> {
   const inputs = hardestInputs();
   const rows: string[] = ['| RPC | version | input | first call ms | slowest warm ms |', '|---|---|---|---:|---:|'];
-  for (const method of builtInMethods) {
+  for (const method of methodsWithVersions()) {
     for (const version of method.versions) {
       const run = ((await import(version.module.href)) as { default: VersionFunction }).default;
       for (const { label, input } of inputs[method.name] ?? []) {
