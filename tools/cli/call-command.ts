@@ -1,136 +1,123 @@
 /**
- * `nvote call METHOD JSON`: calls a voted RPC on a running gateway and prints the answer and the
- * vote report in readable form.
+ * `nvote call METHOD [JSON | --file PATH | -]`: calls a voted RPC on a running gateway, prints the
+ * answer as JSON on stdout and the vote report on stderr.
  */
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
-import { ErrorInfo } from '../../voter/gen/google/rpc/error_details.js';
-import { Status } from '../../voter/gen/google/rpc/status.js';
-import {
-  ComputeServiceClient,
-  EvaluateRequest,
-  EvaluateResponse,
-  FactorizeRequest,
-  FactorizeResponse,
-  ShortestPathRequest,
-  ShortestPathResponse,
-  SortRequest,
-  SortResponse,
-  StatisticsRequest,
-  StatisticsResponse,
-} from '../../voter/gen/nvote/v1/compute_service.js';
-import { verdictToJSON, VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
+import { fromBinary, fromJson, toBinary, toJson, type JsonValue } from '@bufbuild/protobuf';
+import { Client, credentials, status } from '@grpc/grpc-js';
+import { unaryCall, type UnaryMethod } from '../../client/index.js';
+import { resolveAddress } from './address.js';
+import type { CliIo } from './cli-io.js';
+import { computeMethods, type CallableMethod } from './compute-methods.js';
+import { loadRegistry } from './descriptor-registry.js';
+import { formatFailure } from './format-failure.js';
+import { formatVoteReport } from './format-vote-report.js';
+import { parseJsonExact } from './parse-json-exact.js';
+import { readRequest } from './read-request.js';
+import { RequestError, UsageError } from './usage-error.js';
 
-interface Codec {
-  readonly clientMethod: 'sort' | 'factorize' | 'evaluate' | 'shortestPath' | 'statistics';
-  fromJSON(json: unknown): unknown;
-  toJSON(message: never): unknown;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_TIMEOUT_MS = 3_600_000;
+// The client takes whatever its gateway sends; the gateway has its own, configured limit.
+const MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
+
+export function callUsage(methods: Iterable<string>): string {
+  return `usage: nvote call METHOD [JSON | --file PATH | -] [--address HOST:PORT] [--timeout-ms MS]
+  METHOD        an RPC of nvote.v1.ComputeService: ${[...methods].join(', ')}
+  JSON          the request in proto3 JSON, e.g. nvote call Sort '{"values":[3,1,2]}'
+  --file PATH   read the request from a file; "-", or no JSON while stdin is not a terminal: stdin
+  --address     the gateway (default: NVOTE_ADDRESS, else 127.0.0.1:50051)
+  --timeout-ms  the call's deadline (default ${DEFAULT_TIMEOUT_MS})
+  Unknown fields and values a field cannot hold are refused before anything is sent.
+  The answer goes to stdout as JSON, the vote report to stderr.
+  exit status: 0 answered, 1 the call failed, 2 bad usage or a request that does not encode`;
 }
 
-const METHODS: Readonly<Record<string, Codec>> = {
-  Sort: { clientMethod: 'sort', fromJSON: SortRequest.fromJSON, toJSON: SortResponse.toJSON },
-  Factorize: { clientMethod: 'factorize', fromJSON: FactorizeRequest.fromJSON, toJSON: FactorizeResponse.toJSON },
-  Evaluate: { clientMethod: 'evaluate', fromJSON: EvaluateRequest.fromJSON, toJSON: EvaluateResponse.toJSON },
-  ShortestPath: { clientMethod: 'shortestPath', fromJSON: ShortestPathRequest.fromJSON, toJSON: ShortestPathResponse.toJSON },
-  Statistics: { clientMethod: 'statistics', fromJSON: StatisticsRequest.fromJSON, toJSON: StatisticsResponse.toJSON },
+// Bytes in, bytes out: the request is encoded from JSON against the descriptors, and the
+// answer decoded the same way, so that the CLI needs no per-method code.
+const RAW: Omit<UnaryMethod<Uint8Array, Buffer>, 'path'> = {
+  requestSerialize: bytes => Buffer.from(bytes),
+  responseDeserialize: bytes => bytes,
 };
 
-const USAGE = `usage: nvote call METHOD 'JSON' [--address HOST:PORT] [--timeout-ms MS]
-  METHOD: ${Object.keys(METHODS).join(', ')}
-  example: nvote call Sort '{"values":[3,1,2]}'
-  the address defaults to NVOTE_ADDRESS or 127.0.0.1:50051`;
-
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
 /** Runs `nvote call` with the arguments after `call`; resolves with the exit code. */
-export async function runCallCommand(args: readonly string[]): Promise<number> {
-  const { positionals, values } = (() => {
-    try {
-      return parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        options: { address: { type: 'string' }, 'timeout-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      });
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  })();
-  if (values.help) {
-    console.log(USAGE);
+export async function runCallCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const methods = computeMethods(loadRegistry());
+  const usage = callUsage(methods.keys());
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        file: { type: 'string' },
+        address: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { positionals, values } = parsed;
+  if (values.help === true) {
+    io.stdout.write(`${usage}\n`);
     return 0;
   }
-  const [methodName, body] = positionals;
-  const codec = METHODS[methodName ?? ''];
-  if (codec === undefined) fail(`unknown method "${methodName ?? ''}"`);
-  let request: unknown;
+  const [methodName, json, ...extra] = positionals;
+  if (methodName === undefined) throw new UsageError(`name a method: ${[...methods.keys()].join(', ')}`);
+  const method = methods.get(methodName);
+  if (method === undefined) throw new UsageError(`unknown method "${methodName}" (known: ${[...methods.keys()].join(', ')})`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (quote the JSON as one argument)`);
+  const timeoutMs = parseTimeout(values['timeout-ms']);
+  const address = resolveAddress(values.address, io.env);
+  const text = await readRequest({ ...(json === undefined ? {} : { json }), ...(values.file === undefined ? {} : { file: values.file }) }, io);
+  const bytes = encodeRequest(method, text);
+
+  const client = new Client(address, credentials.createInsecure(), {
+    'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+    // Large answers (100,000 sorted values) would otherwise arrive 64 KB per round trip.
+    'grpc-node.flow_control_window': 16 * 1024 * 1024,
+  });
   try {
-    request = codec.fromJSON(JSON.parse(body ?? '{}'));
-  } catch (error) {
-    fail(`the request is not valid JSON for ${methodName}: ${(error as Error).message}`);
-  }
-  const timeoutMs = Number(values['timeout-ms'] ?? 30_000);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail('--timeout-ms must be a positive number');
-  const address = values.address ?? process.env['NVOTE_ADDRESS'] ?? '127.0.0.1:50051';
-
-  const client = new ComputeServiceClient(address, credentials.createInsecure());
-  const method = client[codec.clientMethod].bind(client) as unknown as (
-    request: unknown,
-    metadata: Metadata,
-    options: { deadline: number },
-    callback: (error: ServiceError | null, response?: unknown) => void,
-  ) => { on(event: 'status', listener: (s: { metadata: Metadata }) => void): void };
-
-  let answer: { error: ServiceError | null; response?: unknown } | undefined;
-  let trailers: Metadata | undefined;
-  let printed = false;
-  let resolveExit: (code: number) => void = () => undefined;
-  const print = (): void => {
-    if (printed || answer === undefined || trailers === undefined) return;
-    printed = true;
-    client.close();
-    if (answer.error) {
-      const reason = reasonOf(answer.error);
-      console.log(`error: ${status[answer.error.code] ?? answer.error.code} ${answer.error.details}${reason ? ` (reason ${reason})` : ''}`);
+    const result = await unaryCall(client, { path: method.path, ...RAW }, bytes, { deadlineMs: timeoutMs });
+    if (result.status === status.OK && result.response !== undefined) {
+      const answer = toJson(method.output, fromBinary(method.output, result.response), { alwaysEmitImplicit: true });
+      io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     } else {
-      console.log(JSON.stringify(codec.toJSON(answer.response as never), null, 2));
+      io.stderr.write(formatFailure(result));
     }
-    printReport(trailers);
-    resolveExit(answer.error ? 1 : 0);
-  };
-  return new Promise<number>(resolve => {
-  resolveExit = resolve;
-  const call = method(request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
-    answer = { error, response };
-    if (error) trailers ??= error.metadata;
-    print();
-  });
-  call.on('status', s => {
-    trailers = s.metadata;
-    print();
-  });
-  });
+    if (result.report !== undefined) io.stderr.write(formatVoteReport(result.report, result.outcome));
+    return result.status === status.OK ? 0 : 1;
+  } finally {
+    client.close();
+  }
 }
 
-function reasonOf(error: ServiceError): string | undefined {
-  const [bytes] = error.metadata?.get('grpc-status-details-bin') ?? [];
-  if (!(bytes instanceof Buffer)) return undefined;
-  const detail = Status.decode(bytes).details.find(any => any.typeUrl.endsWith('google.rpc.ErrorInfo'));
-  return detail ? ErrorInfo.decode(detail.value).reason : undefined;
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_MS;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new UsageError(`--timeout-ms: "${text}" is not an integer from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  return value;
 }
 
-function printReport(metadata: Metadata): void {
-  const [bytes] = metadata.get('nvote-report-bin');
-  if (!(bytes instanceof Buffer)) return;
-  const report = VoteReport.decode(bytes);
-  const [outcome] = metadata.get('nvote-outcome');
-  console.log(`\nvote: ${String(outcome)}, ${report.agreeing} of ${report.configuredVersions} agree (request ${report.requestId})`);
-  const width = Math.max(...report.versions.map(v => v.version.length));
-  for (const version of report.versions) {
-    const verdict = verdictToJSON(version.verdict).replace('VERDICT_', '').toLowerCase();
-    const reason = version.domainReason ? `  ${version.domainReason}` : '';
-    console.log(`  ${version.version.padEnd(width)}  ${verdict.padEnd(12)} ${(version.durationSeconds * 1000).toFixed(1).padStart(8)} ms${reason}`);
+/**
+ * The request's wire bytes, or a usage error naming the field and the value: ts-proto's fromJSON
+ * would drop an unknown field and turn a value out of range into a default or a server error.
+ */
+function encodeRequest(method: CallableMethod, text: string): Uint8Array {
+  let json: unknown;
+  try {
+    json = parseJsonExact(text);
+  } catch (error) {
+    throw new RequestError(`the ${method.name} request is not JSON (nothing was sent): ${(error as Error).message}`);
+  }
+  try {
+    return toBinary(method.input, fromJson(method.input, json as JsonValue));
+  } catch (error) {
+    throw new RequestError(`the ${method.name} request does not encode (nothing was sent): ${(error as Error).message}`);
   }
 }
