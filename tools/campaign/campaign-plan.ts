@@ -58,10 +58,17 @@ export function validatePlan(plan: CampaignPlan, knownMethods: readonly string[]
   for (const method of plan.methods) {
     if (!knownMethods.includes(method)) problems.push(`methods: unknown method "${method}" (known: ${knownMethods.join(', ')})`);
   }
+  for (const method of duplicatesOf(plan.methods)) problems.push(`methods: "${method}" is listed twice`);
+  // Requests go round the methods: with fewer requests than methods, some are never called.
+  if (plan.methods.length > 1 && Number.isSafeInteger(plan.requests) && plan.requests >= 1 && plan.requests < plan.methods.length) {
+    problems.push(`requests: ${plan.requests} cannot reach all ${plan.methods.length} methods; give at least ${plan.methods.length}`);
+  }
   if (plan.kinds.length === 0) problems.push('kinds: name at least one');
   for (const kind of plan.kinds) {
     if (!(FAULT_KINDS as readonly string[]).includes(kind)) problems.push(`kinds: "${kind}" is not one of ${FAULT_KINDS.join(', ')}`);
   }
+  // A kind listed twice would be drawn twice as often, silently.
+  for (const kind of duplicatesOf(plan.kinds)) problems.push(`kinds: "${kind}" is listed twice`);
   if (plan.kinds.includes('delay') && plan.delayMs >= plan.deadlineMs / 2) {
     problems.push(`delay-ms: ${plan.delayMs} is not well under the deadline (${plan.deadlineMs} ms); a delay that long is a hang`);
   }
@@ -82,4 +89,27 @@ export function validatePlan(plan: CampaignPlan, knownMethods: readonly string[]
   }
   if (problems.length > 0) throw new PlanError(problems);
   return plan;
+}
+
+/**
+ * Checks a plan against what the gateway runs, which only the gateway knows (a --target may be
+ * configured in any way): K faulty versions per call must leave a majority-capable remainder,
+ * so K must be below the number of versions of every method the campaign calls.
+ */
+export function validateAgainstVersions(plan: CampaignPlan, versionsByMethod: Readonly<Record<string, readonly string[]>>): void {
+  if (plan.faults.mode !== 'per_call') return;
+  const faulty = plan.faults.versionsPerCall;
+  const problems = plan.methods
+    .map(method => [method, versionsByMethod[method]?.length ?? 0] as const)
+    .filter(([, versions]) => faulty >= versions)
+    .map(
+      ([method, versions]) =>
+        `faulty: ${faulty} is not below the ${versions} versions the gateway runs for ${method} ` +
+        `(every version would be faulty; lower --faulty, or leave ${method} out with --methods)`,
+    );
+  if (problems.length > 0) throw new PlanError(problems);
+}
+
+function duplicatesOf(items: readonly string[]): string[] {
+  return [...new Set(items.filter((item, index) => items.indexOf(item) !== index))];
 }

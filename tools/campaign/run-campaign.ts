@@ -4,7 +4,7 @@ import { FaultInjectionServiceClient, type InjectFaultResponse } from '../../vot
 import { Verdict, verdictToJSON } from '../../voter/gen/nvote/v1/vote_report.js';
 import { RESULT_FAULT_KINDS, wireFaultKind, type FaultKind } from './fault-kinds.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
-import { BENIGN_KINDS, type CampaignPlan } from './campaign-plan.js';
+import { BENIGN_KINDS, validateAgainstVersions, type CampaignPlan } from './campaign-plan.js';
 import { createComputeCaller, type CallOutcome, type ComputeCaller } from './compute-caller.js';
 import type { HistoryEntry } from './history.js';
 import type { AnyWorkload } from './workload.js';
@@ -105,7 +105,10 @@ function metadataWith(target: CampaignTarget): Metadata {
   return metadata;
 }
 
-/** One fault-free call per method: it shows the gateway is up and which versions it runs. */
+/**
+ * One fault-free call per method: it shows the gateway is up and which versions it runs, and the
+ * plan is checked against those before any fault is planted (a PlanError otherwise).
+ */
 async function discoverVersions(
   plan: CampaignPlan,
   workloadOf: ReadonlyMap<string, AnyWorkload>,
@@ -123,6 +126,7 @@ async function discoverVersions(
     }
     versions[method] = outcome.report.versions.map(version => version.version);
   }
+  validateAgainstVersions(plan, versions);
   if (plan.faults.mode === 'per_call') await probeInjection(plan, workloadOf, versions, caller, target);
   return versions;
 }

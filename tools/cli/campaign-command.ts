@@ -17,15 +17,18 @@ import { renderSweepSvg } from '../campaign/svg-plot.js';
 import { builtInWorkloads } from '../campaign/workloads/index.js';
 import { startGatewayProcess, type GatewayProcess } from '../campaign/gateway-process.js';
 import { FAULT_KINDS, type FaultKind } from '../campaign/fault-kinds.js';
+import { parseAddress } from './address.js';
+import type { CliIo } from './cli-io.js';
 
 export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --target HOST:PORT   gateway to test (started with --fault-injection); default: start one on 127.0.0.1
-  --token TOKEN        bearer token of the target's fault injection (or NVOTE_FAULT_INJECTION_TOKEN)
+  --token TOKEN        bearer token of the target's fault injection (default: NVOTE_FAULT_INJECTION_TOKEN)
   --requests N         requests per fault setting (default 1000)
   --concurrency N      calls in flight (default 8)
   --methods LIST       comma-separated RPCs (default: ${COMPUTE_METHODS.join(',')})
   --kinds LIST         fault kinds (default: all that fit the mode; ${FAULT_KINDS.join(',')})
-  --faulty K           K faulty versions on every call, by per-call metadata (default 1)
+  --faulty K           K faulty versions on every call, by per-call metadata (default 1); K must be
+                       below the versions of every method, as the gateway reports them
   --p P                instead: every version faulty with probability P (intermittent faults)
   --sweep P1,P2,...    instead: one intermittent run per P, plotted against the model
   --seed N             replays the same campaign (default 1)
@@ -34,15 +37,13 @@ export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --out DIR            write history.jsonl, summary.json, table.txt and (for --p/--sweep) sweep.svg
   exit status: 0 every check passed, 1 a check failed, 2 bad usage or the target cannot run it`;
 
-export interface CampaignCommandIo {
-  readonly stdout: ProgressSink;
-  readonly stderr: ProgressSink;
-}
+export type CampaignCommandIo = Pick<CliIo, 'env'> & { readonly stdout: ProgressSink; readonly stderr: ProgressSink };
 
 // The compiled gateway next to this compiled command: the campaign's own gateway runs in a
 // process of its own, so that the campaign's work (generating and checking large requests) does
 // not stall the gateway's event loop and count as the gateway's failure.
 const GATEWAY_MAIN = new URL('../../voter/main.js', import.meta.url).pathname;
+const TOKEN_VARIABLE = 'NVOTE_FAULT_INJECTION_TOKEN';
 
 /** Runs `nvote campaign` with the arguments after `campaign`; resolves with the exit code. */
 export async function runCampaignCommand(args: readonly string[], io: CampaignCommandIo): Promise<number> {
@@ -87,8 +88,9 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   }
 
   let gateway: GatewayProcess | undefined;
-  let address = values.target;
-  const token = values.token ?? process.env['NVOTE_FAULT_INJECTION_TOKEN'];
+  let address = values.target === undefined ? undefined : parseAddress(values.target, '--target');
+  const fromEnv = io.env[TOKEN_VARIABLE];
+  const token = values.token ?? (fromEnv === '' ? undefined : fromEnv);
   try {
     if (address === undefined) {
       gateway = await startLocalGateway(plan);
@@ -122,6 +124,11 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   } catch (error) {
     if (error instanceof CampaignError) {
       io.stderr.write(`campaign: ${error.message}\n`);
+      return 2;
+    }
+    // The plan asked for what this gateway cannot do (more faulty versions than it runs).
+    if (error instanceof PlanError) {
+      io.stderr.write(`${error.message}\n`);
       return 2;
     }
     throw error;
