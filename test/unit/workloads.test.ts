@@ -6,6 +6,7 @@ import type {
   ShortestPathResponse,
   StatisticsResponse,
 } from '../../voter/gen/nvote/v1/compute_service.js';
+import { ComputeServiceService } from '../../voter/gen/nvote/v1/compute_service.js';
 import type { CampaignCase, Workload } from '../../tools/campaign/workload.js';
 import type { Expression } from '../../tools/campaign/workloads/evaluate.js';
 import { evaluateExpression, evaluateWorkload, renderExpression } from '../../tools/campaign/workloads/evaluate.js';
@@ -22,14 +23,9 @@ function casesOf<TRequest, TResponse>(workload: Workload<TRequest, TResponse>): 
 }
 
 describe('builtInWorkloads', () => {
-  it('lists the five RPCs in the proto order', () => {
-    expect(builtInWorkloads.map(workload => workload.method)).toEqual([
-      'Sort',
-      'Factorize',
-      'Evaluate',
-      'ShortestPath',
-      'Statistics',
-    ]);
+  it('lists every RPC of nvote.v1.ComputeService in the proto order', () => {
+    const rpcs = Object.values(ComputeServiceService).map(({ path }) => path.slice(path.lastIndexOf('/') + 1));
+    expect(builtInWorkloads.map(workload => workload.method)).toEqual(rpcs);
   });
 
   it('finds a workload by method and nothing for an unknown one', () => {
