@@ -88,7 +88,12 @@ export async function runCampaign(
           },
         });
       } finally {
-        if (planted.length > 0) await adminCall(cb => admin.clearFaults({ ids: planted }, metadataWith(target), cb));
+        if (planted.length > 0) {
+          await adminCall(cb => admin.clearFaults({ ids: planted }, metadataWith(target), cb)).catch((error: unknown) => {
+            const details = (error as { details?: string }).details ?? (error as Error).message;
+            throw new CampaignError(`cannot clear the faults planted at ${target.address}: ${details}`);
+          });
+        }
       }
     }
     history.sort((a, b) => a.index - b.index);

@@ -15,7 +15,7 @@ import { CampaignError, runCampaign } from '../campaign/run-campaign.js';
 import { summarize, type CampaignSummary, type GatewayFootprint } from '../campaign/summarize.js';
 import { renderSweepSvg } from '../campaign/svg-plot.js';
 import { builtInWorkloads } from '../campaign/workloads/index.js';
-import { startGatewayProcess, type GatewayProcess } from '../campaign/gateway-process.js';
+import { startGatewayProcess, type GatewayExit, type GatewayProcess } from '../campaign/gateway-process.js';
 import { FAULT_KINDS, type FaultKind } from '../campaign/fault-kinds.js';
 import { parseAddress } from './address.js';
 import type { CliIo } from './cli-io.js';
@@ -88,12 +88,14 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   }
 
   let gateway: GatewayProcess | undefined;
+  let gatewayExit: GatewayExit | undefined;
   let address = values.target === undefined ? undefined : parseAddress(values.target, '--target');
   const fromEnv = io.env[TOKEN_VARIABLE];
   const token = values.token ?? (fromEnv === '' ? undefined : fromEnv);
   try {
     if (address === undefined) {
       gateway = await startLocalGateway(plan);
+      void gateway.exited.then(exit => (gatewayExit = exit));
       address = gateway.grpc;
       io.stderr.write(`campaign: started a gateway with fault injection on ${address} (pid ${gateway.pid})\n`);
     }
@@ -124,6 +126,10 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   } catch (error) {
     if (error instanceof CampaignError) {
       io.stderr.write(`campaign: ${error.message}\n`);
+      // The likeliest cause of a target that stops answering mid-run: its process is gone.
+      if (gateway !== undefined && gatewayExit !== undefined) {
+        io.stderr.write(`campaign: its own gateway exited (${gatewayExit.code ?? gatewayExit.signal}); its stderr ends:\n${gateway.stderrTail()}\n`);
+      }
       return 2;
     }
     // The plan asked for what this gateway cannot do (more faulty versions than it runs).
