@@ -179,6 +179,22 @@ describe('nvote faults', () => {
     expect(JSON.parse(empty.stdout)).toEqual({ faults: [] });
   });
 
+  it('sends per-call faults and the token as --metadata on nvote call', async () => {
+    const { code, stdout, stderr } = await nvote([
+      'call', 'Sort', '{"values":[3,1,2]}', '--address', gateway.address,
+      '--metadata', 'x-nvote-fault=exception sort-merge',
+      '--metadata', `authorization=Bearer ${TOKEN}`,
+      '--metadata', 'x-request-id=cli-metadata-1',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ values: ['1', '2', '3'] });
+    expect(stderr).toContain('(request cli-metadata-1)');
+    expect(stderr).toMatch(/sort-merge .*injected exception/);
+    const bad = await nvote(['call', 'Sort', '{"values":[1]}', '--metadata', 'no-equals-sign']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--metadata: "no-equals-sign" is not KEY=VALUE');
+  });
+
   it('reports a refusal without the token as UNAUTHENTICATED, exit 1', async () => {
     const { code, stderr } = await nvote(['faults', 'list', '--address', gateway.address]);
     expect(code).toBe(1);

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fromBinary, fromJson, toBinary, toJson, type JsonValue } from '@bufbuild/protobuf';
-import { Client, credentials, status } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import { unaryCall, type UnaryMethod } from '../../client/index.js';
 import { resolveAddress } from './address.js';
 import type { CliIo } from './cli-io.js';
@@ -22,12 +22,14 @@ const MAX_TIMEOUT_MS = 3_600_000;
 const MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
 
 export function callUsage(methods: Iterable<string>): string {
-  return `usage: nvote call METHOD [JSON | --file PATH | -] [--address HOST:PORT] [--timeout-ms MS]
+  return `usage: nvote call METHOD [JSON | --file PATH | -] [--address HOST:PORT] [--timeout-ms MS] [--metadata KEY=VALUE]...
   METHOD        an RPC of nvote.v1.ComputeService: ${[...methods].join(', ')}
   JSON          the request in proto3 JSON, e.g. nvote call Sort '{"values":[3,1,2]}'
   --file PATH   read the request from a file; "-", or no JSON while stdin is not a terminal: stdin
   --address     the gateway (default: NVOTE_ADDRESS, else 127.0.0.1:50051)
   --timeout-ms  the call's deadline (default ${DEFAULT_TIMEOUT_MS})
+  --metadata    a request header, repeatable: x-request-id=ID, x-nvote-fault=KIND VERSION,
+                authorization=Bearer TOKEN (what a fault-injecting gateway with a token asks)
   Unknown fields and values a field cannot hold are refused before anything is sent.
   The answer goes to stdout as JSON, the vote report to stderr.
   exit status: 0 answered, 1 the call failed, 2 bad usage or a request that does not encode`;
@@ -54,6 +56,7 @@ export async function runCallCommand(args: readonly string[], io: CliIo): Promis
         file: { type: 'string' },
         address: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        metadata: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -71,6 +74,7 @@ export async function runCallCommand(args: readonly string[], io: CliIo): Promis
   if (method === undefined) throw new UsageError(`unknown method "${methodName}" (known: ${[...methods.keys()].join(', ')})`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (quote the JSON as one argument)`);
   const timeoutMs = parseTimeout(values['timeout-ms']);
+  const metadata = parseMetadata(values.metadata ?? []);
   const address = resolveAddress(values.address, io.env);
   const text = await readRequest({ ...(json === undefined ? {} : { json }), ...(values.file === undefined ? {} : { file: values.file }) }, io);
   const bytes = encodeRequest(method, text);
@@ -81,7 +85,7 @@ export async function runCallCommand(args: readonly string[], io: CliIo): Promis
     'grpc-node.flow_control_window': 16 * 1024 * 1024,
   });
   try {
-    const result = await unaryCall(client, { path: method.path, ...RAW }, bytes, { deadlineMs: timeoutMs });
+    const result = await unaryCall(client, { path: method.path, ...RAW }, bytes, { metadata, deadlineMs: timeoutMs });
     if (result.status === status.OK && result.response !== undefined) {
       const answer = toJson(method.output, fromBinary(method.output, result.response), { alwaysEmitImplicit: true });
       io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
@@ -93,6 +97,21 @@ export async function runCallCommand(args: readonly string[], io: CliIo): Promis
   } finally {
     client.close();
   }
+}
+
+function parseMetadata(pairs: readonly string[]): Metadata {
+  const metadata = new Metadata();
+  for (const pair of pairs) {
+    const split = pair.indexOf('=');
+    const key = pair.slice(0, split).trim().toLowerCase();
+    if (split <= 0 || key.endsWith('-bin')) throw new UsageError(`--metadata: "${pair}" is not KEY=VALUE with a text key`);
+    try {
+      metadata.add(key, pair.slice(split + 1));
+    } catch (error) {
+      throw new UsageError(`--metadata: "${pair}": ${(error as Error).message}`);
+    }
+  }
+  return metadata;
 }
 
 function parseTimeout(text: string | undefined): number {
