@@ -10,12 +10,14 @@ WORKDIR /app
 # buf binaries serve tsx and code generation, and protobufjs's script only prints warnings).
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
-# voter/gen is committed, so neither buf nor proto/ is needed here. bench/ and tools/ stay out: they
-# are client-side programs, and the bench imports devDependencies, which the prune below removes.
+COPY tsconfig.json tsconfig.build.json tsconfig.gateway.json ./
+# voter/gen is committed, so neither buf nor proto/ is needed here. tools/ stays out (and out of
+# the context): the CLI, the campaign and the bench are clients of the gateway, not part of it.
+# build:gateway compiles voter/, versions/ and client/ only.
 COPY voter ./voter
 COPY versions ./versions
-RUN npm run build \
+COPY client ./client
+RUN npm run build:gateway \
     && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime

@@ -12,11 +12,11 @@
  */
 import { parseArgs } from 'node:util';
 import { Metadata, status } from '@grpc/grpc-js';
-import { createComputeCaller, type CallOutcome } from '../voter/campaign/compute-caller.js';
-import { startGatewayProcess, type GatewayExit } from '../voter/campaign/gateway-process.js';
-import type { AnyWorkload, CampaignCase } from '../voter/campaign/workload.js';
-import { builtInWorkloads } from '../voter/campaign/workloads/index.js';
-import { seededRandom } from '../voter/faults/seeded-random.js';
+import { createComputeCaller, type CallOutcome } from './campaign/compute-caller.js';
+import { startGatewayProcess, type GatewayExit } from './campaign/gateway-process.js';
+import type { AnyWorkload, CampaignCase } from './campaign/workload.js';
+import { builtInWorkloads } from './campaign/workloads/index.js';
+import { seededRandom } from './campaign/seeded-random.js';
 
 const USAGE = `usage: npm run soak -- [--minutes M] [--scenario both|mixed|factorize] [--concurrency C]
                          [--report-every SECONDS] [--gateway DIST_DIR] [--seed S]

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 const MARKER = join(ROOT, 'dist/.built');
-const SOURCES = ['voter', 'versions', 'tools', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const SOURCES = ['voter', 'versions', 'client', 'tools', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

@@ -1,11 +1,11 @@
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import { createApp, type App } from '../../voter/app.js';
 import { resolveConfig, type ConfigInput } from '../../voter/config.js';
-import { ErrorInfo } from '../../voter/gen/google/rpc/error_details.js';
-import { Status } from '../../voter/gen/google/rpc/status.js';
+import * as nvoteClient from '../../client/index.js';
+import type { ErrorInfo } from '../../voter/gen/google/rpc/error_details.js';
 import { ComputeServiceClient } from '../../voter/gen/nvote/v1/compute_service.js';
-import { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
+import type { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
 import type { AnyVotedMethod } from '../../voter/methods/voted-method.js';
 import type { VoteObserver } from '../../voter/pipeline/index.js';
@@ -72,51 +72,35 @@ type UnaryMethod<TRequest, TResponse> = (
   metadata: Metadata,
   options: { deadline?: number },
   callback: (error: ServiceError | null, response?: TResponse) => void,
-) => { on(event: 'status', listener: (status: { metadata: Metadata }) => void): unknown };
+) => { on(event: 'status', listener: (status: StatusObject) => void): unknown };
 
 /** Calls a unary method and resolves with the response or error and the trailers, never rejecting. */
-export function call<TRequest, TResponse>(
+export async function call<TRequest, TResponse>(
   method: UnaryMethod<TRequest, TResponse>,
   request: TRequest,
   options: { deadlineMs?: number; metadata?: Metadata } = {},
 ): Promise<CallResult<TResponse>> {
-  return new Promise(resolve => {
-    let outcome: { response?: TResponse; error?: ServiceError } | undefined;
-    let trailers: Metadata | undefined;
-    const settle = (): void => {
-      if (outcome !== undefined && trailers !== undefined) resolve({ ...outcome, trailers });
-    };
-    const callOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
-    const stream = method(request, options.metadata ?? new Metadata(), callOptions, (error, response) => {
-      outcome = error ? { error } : response === undefined ? {} : { response };
-      if (error) trailers ??= error.metadata;
-      settle();
-    });
-    stream.on('status', status => {
-      trailers = status.metadata;
-      settle();
-    });
-  });
+  const callOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
+  const { error, response, trailers } = await nvoteClient.collectUnary<TResponse>(callback =>
+    method(request, options.metadata ?? new Metadata(), callOptions, callback),
+  );
+  return { ...(error === null ? {} : { error }), ...(response === undefined ? {} : { response }), trailers };
 }
 
 export function reportOf(trailers: Metadata): VoteReport {
-  const [bytes] = trailers.get('nvote-report-bin');
-  if (!(bytes instanceof Buffer)) throw new Error('no nvote-report-bin trailer');
-  return VoteReport.decode(bytes);
+  const report = nvoteClient.voteReportOf(trailers);
+  if (report === undefined) throw new Error(`no ${nvoteClient.REPORT_TRAILER} trailer`);
+  return report;
 }
 
 export function outcomeOf(trailers: Metadata): string | undefined {
-  const [value] = trailers.get('nvote-outcome');
-  return typeof value === 'string' ? value : undefined;
+  return nvoteClient.outcomeOf(trailers);
 }
 
 export function errorInfoOf(error: ServiceError): ErrorInfo {
-  const [bytes] = error.metadata.get('grpc-status-details-bin');
-  if (!(bytes instanceof Buffer)) throw new Error('no grpc-status-details-bin');
-  const status = Status.decode(bytes);
-  const detail = status.details.find(any => any.typeUrl === 'type.googleapis.com/google.rpc.ErrorInfo');
-  if (detail === undefined) throw new Error('no ErrorInfo detail');
-  return ErrorInfo.decode(detail.value);
+  const info = nvoteClient.errorInfoOf(error.metadata);
+  if (info === undefined) throw new Error(`no ErrorInfo in ${nvoteClient.STATUS_DETAILS_TRAILER}`);
+  return info;
 }
 
 /** The value of one sample in a Prometheus text exposition, or undefined when absent. */

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../../voter/campaign/history.js';
+import type { HistoryEntry } from '../../tools/campaign/history.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
-import type { CampaignSummary } from '../../voter/campaign/summarize.js';
+import type { CampaignSummary } from '../../tools/campaign/summarize.js';
 import { startGateway } from '../helpers/start-gateway.js';
 
-const CLI = join(ROOT, 'dist/voter/cli/nvote.js');
+const CLI = join(ROOT, 'dist/tools/cli/nvote.js');
 const directories: string[] = [];
 
 // The campaign runs the compiled CLI, as users do: under tsx every replaced worker recompiles
@@ -164,5 +164,30 @@ describe('nvote campaign', () => {
     const { code, stderr } = await run(['--requests', '0', '--p', '1.5', '--kinds', 'melt', '--methods', 'Nope', '--concurrency=-1']);
     expect(code).toBe(2);
     for (const problem of ['requests: 0', 'p: 1.5', '"melt"', '"Nope"', 'concurrency: -1']) expect(stderr).toContain(problem);
+  });
+
+  it('refuses a plan that names a method or a kind twice, or has fewer requests than methods', async () => {
+    const { code, stderr } = await run(['--requests', '2', '--methods', 'Sort,Evaluate,Sort', '--kinds', 'crash,hang,crash']);
+    expect(code).toBe(2);
+    for (const problem of ['methods: "Sort" is listed twice', 'kinds: "crash" is listed twice', 'requests: 2 cannot reach all 3 methods']) {
+      expect(stderr).toContain(problem);
+    }
+  });
+
+  it('refuses more faulty versions per call than a method runs, as the gateway reports them, injecting nothing', async () => {
+    await using gateway = await startGateway({
+      config: { faultInjection: { enabled: true }, methods: { Sort: { versions: ['sort-merge', 'sort-heap', 'sort-radix'] } } },
+    });
+    const { code, stderr } = await run(['--target', gateway.address, '--faulty', '5', '--requests', '10', '--methods', 'Sort,Factorize']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('faulty: 5 is not below the 3 versions the gateway runs for Sort');
+    expect(stderr).toContain('faulty: 5 is not below the 5 versions the gateway runs for Factorize');
+    expect(await gateway.metrics()).not.toMatch(/^nvote_fault_injected_requests_total\{[^}]*\} [1-9]/m);
+  });
+
+  it('refuses a malformed --target in one line', async () => {
+    const { code, stderr } = await run(['--target', 'localhost', '--requests', '10']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('nvote campaign: --target: "localhost" is not HOST:PORT (or unix:PATH) with a port from 1 to 65535 (nvote campaign --help for usage)');
   });
 });

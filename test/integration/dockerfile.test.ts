@@ -4,7 +4,7 @@
  * build, and the healthcheck it runs answers correctly against a real gateway.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
@@ -90,31 +90,65 @@ function sourceOfEmitted(script: string): string {
   return `${match[1]}.ts`;
 }
 
-/**
- * Compiled locally but deliberately not built into the image: the benchmarks import
- * devDependencies (hdr-histogram-js), which `npm prune --omit=dev` removes, so they could not run there.
- */
-// Client-side programs (the bench, the soak): they run against a gateway, never in its image.
-const DEV_ONLY_FOLDERS = new Set(['bench', 'tools']);
-
 interface BuildConfig {
+  readonly extends?: string;
   readonly compilerOptions?: { readonly outDir?: string; readonly rootDir?: string };
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
 }
 
-const BUILD_CONFIG = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as BuildConfig;
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+
+/** The npm script the build stage compiles with (`npm run build:gateway`). */
+const IMAGE_BUILD_SCRIPT: string = (() => {
+  const runs = stageNamed('build').instructions.filter(instruction => instruction.getKeyword() === 'RUN');
+  const name = runs.map(run => /\bnpm run ([\w:-]+)/.exec(run.getArgumentsContent() ?? '')?.[1]).find(found => found !== undefined);
+  if (name === undefined) throw new Error('the build stage runs no npm script');
+  return name;
+})();
+
+/** The tsconfig that script compiles, and the files it extends, nearest first. */
+const IMAGE_TSCONFIGS: readonly string[] = (() => {
+  const file = /\btsc -p (\S+)/.exec(PACKAGE.scripts?.[IMAGE_BUILD_SCRIPT] ?? '')?.[1];
+  if (file === undefined) throw new Error(`npm run ${IMAGE_BUILD_SCRIPT} does not run tsc -p`);
+  const chain = [file];
+  for (let next = readConfig(file).extends; next !== undefined; next = readConfig(chain.at(-1) ?? '').extends) {
+    chain.push(posix.normalize(next));
+  }
+  return chain;
+})();
+
+/** What the image's tsc sees: compilerOptions merged down the chain, include and exclude from the nearest that sets them. */
+const IMAGE_CONFIG: BuildConfig = [...IMAGE_TSCONFIGS].reverse().reduce<BuildConfig>((merged, file) => {
+  const config = readConfig(file);
+  return {
+    ...merged,
+    ...config,
+    compilerOptions: { ...merged.compilerOptions, ...config.compilerOptions },
+  };
+}, {});
+
+function readConfig(file: string): BuildConfig {
+  return JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as BuildConfig;
+}
 
 function expectEmittedByBuild(script: string): void {
   const source = sourceOfEmitted(script);
   expect(existsSync(join(ROOT, source)), `${source}, the source of ${script}, exists`).toBe(true);
-  expect(BUILD_CONFIG.compilerOptions?.outDir).toBe('dist');
+  expect(IMAGE_CONFIG.compilerOptions?.outDir).toBe('dist');
   // rootDir '.' is what keeps voter/x.ts at dist/voter/x.js rather than dist/x.js.
-  expect(BUILD_CONFIG.compilerOptions?.rootDir).toBe('.');
+  expect(IMAGE_CONFIG.compilerOptions?.rootDir).toBe('.');
   const topFolder = source.split('/')[0];
-  expect(BUILD_CONFIG.include).toContain(topFolder);
+  expect(IMAGE_CONFIG.include).toContain(topFolder);
   expect(source).not.toMatch(/\.test\.ts$/);
-  expect(BUILD_CONFIG.exclude ?? []).not.toContain(topFolder);
+  expect(IMAGE_CONFIG.exclude ?? []).not.toContain(topFolder);
+}
+
+/** Every .ts file under a folder of the repository. */
+function sourcesUnder(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter(file => file.endsWith('.ts'))
+    .map(file => posix.join(folder, file));
 }
 
 /** .dockerignore semantics, enough for this repository: last match wins, `!` re-includes, a directory covers its contents. */
@@ -228,19 +262,37 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('copies into the build stage every runtime folder that tsconfig.build.json compiles, and both tsconfigs', () => {
+  it("copies into the build stage every folder the image's tsconfig compiles, and every tsconfig it extends", () => {
     const copied = new Set(
       stageNamed('build')
         .instructions.filter((instruction): instruction is Copy => instruction instanceof Copy)
         .flatMap(copySources)
         .map(source => posix.normalize(source)),
     );
-    // A folder missing here would compile locally but silently drop out of the image.
-    const folders = (BUILD_CONFIG.include ?? []).filter(folder => !DEV_ONLY_FOLDERS.has(folder) && existsSync(join(ROOT, folder)));
-    expect(folders).toContain('voter');
-    for (const folder of [...folders, 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json']) {
+    // A folder missing here would compile locally but fail the image's build.
+    const folders = IMAGE_CONFIG.include ?? [];
+    expect(folders).toEqual(expect.arrayContaining(['voter', 'versions', 'client']));
+    for (const folder of [...folders, ...IMAGE_TSCONFIGS, 'package.json', 'package-lock.json']) {
+      expect(existsSync(join(ROOT, folder)), `${folder} exists`).toBe(true);
       expect(copied, `${folder} is copied into the build stage`).toContain(folder);
     }
+  });
+
+  it('keeps the client-side tools out of the image: not in the context, not copied, not compiled, not imported', () => {
+    expect(isDockerIgnored('tools')).toBe(true);
+    const sources = STAGES.flatMap(stage => stage.instructions)
+      .filter((instruction): instruction is Copy => instruction instanceof Copy)
+      .flatMap(copySources)
+      .map(source => posix.normalize(source));
+    expect(sources.filter(source => source === 'tools' || source.startsWith('tools/') || source === '.')).toEqual([]);
+    expect(IMAGE_CONFIG.include).not.toContain('tools');
+    // Developers' `npm run build` still compiles the tools; only the image leaves them out.
+    expect(readConfig('tsconfig.build.json').include).toContain('tools');
+    // What the image compiles must not need the tools, or its build would break.
+    const importsOfTools = (IMAGE_CONFIG.include ?? [])
+      .flatMap(sourcesUnder)
+      .filter(file => /^\s*(?:import|export)\s[^'"]*?['"][^'"]*\btools\//m.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(importsOfTools).toEqual([]);
   });
 
   it('installs before the sources arrive without running prepare, then builds and prunes dev dependencies', () => {
@@ -260,12 +312,14 @@ describe('Dockerfile', () => {
     expect(build).toBeGreaterThan(lastSourceCopy);
   });
 
-  it('has a build script that copies the reflection descriptor set, which tsc does not emit', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-    const build = pkg.scripts?.['build'] ?? '';
-    expect(build).toMatch(/tsc -p tsconfig\.build\.json/);
-    expect(build).toContain('voter/gen/descriptors.binpb');
-    expect(build).toContain('dist/voter/gen/descriptors.binpb');
+  it('has build scripts (for developers and for the image) that copy the reflection descriptor set, which tsc does not emit', () => {
+    expect(PACKAGE.scripts?.['build']).toMatch(/tsc -p tsconfig\.build\.json/);
+    expect(IMAGE_BUILD_SCRIPT).toBe('build:gateway');
+    for (const name of ['build', IMAGE_BUILD_SCRIPT]) {
+      const build = PACKAGE.scripts?.[name] ?? '';
+      expect(build, name).toContain('voter/gen/descriptors.binpb');
+      expect(build, name).toContain('dist/voter/gen/descriptors.binpb');
+    }
     expect(statSync(join(ROOT, 'voter/gen/descriptors.binpb')).size).toBeGreaterThan(0);
   });
 
@@ -283,7 +337,7 @@ describe('Dockerfile', () => {
       for (const source of copySources(copy)) copied.push(posix.relative(buildDir, posix.resolve(buildDir, source)));
     }
     expect(copied.sort()).toEqual(['dist', 'node_modules', 'package.json']);
-    expect(BUILD_CONFIG.compilerOptions?.outDir).toBe('dist');
+    expect(IMAGE_CONFIG.compilerOptions?.outDir).toBe('dist');
     // The CMD and HEALTHCHECK paths are relative, so the runtime WORKDIR must hold dist/.
     expect(workdir(stage)).toBe(buildDir);
     const env = stage.instructions.filter(instruction => instruction.getKeyword() === 'ENV').map(instruction => instruction.getArgumentsContent());

@@ -7,7 +7,7 @@ import {
   simplexFailureProbability,
   tmrFailureProbability,
   wilsonInterval,
-} from '../../voter/campaign/reliability-model.js';
+} from '../../tools/campaign/reliability-model.js';
 
 const grid = Array.from({ length: 21 }, (_, i) => i / 20);
 

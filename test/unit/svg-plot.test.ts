@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { wilsonInterval } from '../../voter/campaign/reliability-model.js';
-import { renderSweepSvg, type SweepPlotInput, type SweepPlotPoint } from '../../voter/campaign/svg-plot.js';
+import { wilsonInterval } from '../../tools/campaign/reliability-model.js';
+import { renderSweepSvg, type SweepPlotInput, type SweepPlotPoint } from '../../tools/campaign/svg-plot.js';
 
 function point(p: number, failures: number, requests: number): SweepPlotPoint {
   const { low, high } = wilsonInterval(failures, requests);

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../voter/faults/seeded-random.js';
+import { seededRandom } from '../../tools/campaign/seeded-random.js';
 import type {
   EvaluateResponse,
   ShortestPathRequest,
   ShortestPathResponse,
   StatisticsResponse,
 } from '../../voter/gen/nvote/v1/compute_service.js';
-import type { CampaignCase, Workload } from '../../voter/campaign/workload.js';
-import type { Expression } from '../../voter/campaign/workloads/evaluate.js';
-import { evaluateExpression, evaluateWorkload, renderExpression } from '../../voter/campaign/workloads/evaluate.js';
-import { factorizeWorkload } from '../../voter/campaign/workloads/factorize.js';
-import { builtInWorkloads, workloadFor } from '../../voter/campaign/workloads/index.js';
-import { shortestPathCase, shortestPathWorkload } from '../../voter/campaign/workloads/shortest-path.js';
-import { sortWorkload } from '../../voter/campaign/workloads/sort.js';
-import { statisticsWorkload } from '../../voter/campaign/workloads/statistics.js';
+import { ComputeServiceService } from '../../voter/gen/nvote/v1/compute_service.js';
+import type { CampaignCase, Workload } from '../../tools/campaign/workload.js';
+import type { Expression } from '../../tools/campaign/workloads/evaluate.js';
+import { evaluateExpression, evaluateWorkload, renderExpression } from '../../tools/campaign/workloads/evaluate.js';
+import { factorizeWorkload } from '../../tools/campaign/workloads/factorize.js';
+import { builtInWorkloads, workloadFor } from '../../tools/campaign/workloads/index.js';
+import { shortestPathCase, shortestPathWorkload } from '../../tools/campaign/workloads/shortest-path.js';
+import { sortWorkload } from '../../tools/campaign/workloads/sort.js';
+import { statisticsWorkload } from '../../tools/campaign/workloads/statistics.js';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => i);
 
@@ -22,14 +23,9 @@ function casesOf<TRequest, TResponse>(workload: Workload<TRequest, TResponse>): 
 }
 
 describe('builtInWorkloads', () => {
-  it('lists the five RPCs in the proto order', () => {
-    expect(builtInWorkloads.map(workload => workload.method)).toEqual([
-      'Sort',
-      'Factorize',
-      'Evaluate',
-      'ShortestPath',
-      'Statistics',
-    ]);
+  it('lists every RPC of nvote.v1.ComputeService in the proto order', () => {
+    const rpcs = Object.values(ComputeServiceService).map(({ path }) => path.slice(path.lastIndexOf('/') + 1));
+    expect(builtInWorkloads.map(workload => workload.method)).toEqual(rpcs);
   });
 
   it('finds a workload by method and nothing for an unknown one', () => {

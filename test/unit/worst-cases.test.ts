@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../voter/faults/seeded-random.js';
+import { seededRandom } from '../../tools/campaign/seeded-random.js';
 import {
   worstEvaluate,
   worstFactorize,
   worstShortestPath,
   worstSort,
   worstStatistics,
-} from '../../voter/campaign/workloads/worst-cases.js';
+} from '../../tools/campaign/workloads/worst-cases.js';
 import evaluate from '../../versions/evaluate/recursive-descent.js';
 import factorize from '../../versions/factorize/pollard-rho.js';
 import shortestPath from '../../versions/shortest-path/dijkstra.js';

@@ -1,11 +1,12 @@
 import { Metadata } from '@grpc/grpc-js';
+import { OUTCOME_TRAILER, REPORT_TRAILER } from '../../client/index.js';
 import { Outcome as WireOutcome, Verdict as WireVerdict, VoteReport } from '../gen/nvote/v1/vote_report.js';
 import type { VoteRecord } from '../pipeline/index.js';
 import type { Verdict } from '../vote/index.js';
 import type { Outcome } from '../vote/index.js';
 
-export const OUTCOME_TRAILER = 'nvote-outcome';
-export const REPORT_TRAILER = 'nvote-report-bin';
+// Spelled once, in the client library, so that the gateway and every client agree.
+export { OUTCOME_TRAILER, REPORT_TRAILER };
 
 const WIRE_OUTCOME: Readonly<Record<Outcome, WireOutcome>> = {
   unanimous: WireOutcome.OUTCOME_UNANIMOUS,
