@@ -7,7 +7,7 @@ import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.j
 import { createHealthMonitor, createKnownAnswerProbes, type HealthMonitor, type MonitoredMethod } from './health/index.js';
 import { createMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createDisagreementLog } from './observers/index.js';
-import { createVotePipeline, type ContainedStage, type VoteObserver, type VotePipeline } from './pipeline/index.js';
+import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
 import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './runners/index.js';
 import { majorityOf } from './vote/index.js';
 import { describeConfig } from './describe-config.js';
@@ -26,7 +26,7 @@ export interface AppOptions {
   readonly workerExecArgv?: readonly string[];
   /** FileDescriptorSets (`buf build` output) of extension services, for reflection. */
   readonly descriptorSets?: readonly Buffer[];
-  /** Observers of every vote, after the built-in ones (metrics, disagreement log, health). */
+  /** Observers of every client's vote (not health probes), after the built-in ones (metrics, disagreement log, health). */
   readonly observers?: readonly VoteObserver[];
 }
 
@@ -153,11 +153,16 @@ export function createApp(options: AppOptions): App {
     createDisagreementLog(logger),
     health,
     probes.observer,
-    ...(options.observers ?? []),
+    // Probes are the gateway's own business: an extension's observers hear of clients' votes.
+    ...(options.observers ?? []).map(observer => ({
+      name: observer.name,
+      voteEnded: (event: VoteEvent) => (event.probe ? undefined : observer.voteEnded(event)),
+    })),
   ];
   const interceptors = [admission.interceptor, ...(faults === undefined ? [] : [faults.interceptor])];
-  const contained = (method: string) => (stage: ContainedStage, error: unknown, call: { requestId: string }, plugin?: string) => {
-    metrics.internalError(method, stage === 'interceptor' ? 'dispatch' : stage === 'settled' ? 'observer' : stage);
+  const contained = (method: string) => (stage: ContainedStage, error: unknown, call: { requestId: string; probe: boolean }, plugin?: string) => {
+    // The metric counts what clients' calls met; a probe's trouble is logged, and health reports it.
+    if (!call.probe) metrics.internalError(method, stage === 'interceptor' ? 'dispatch' : stage === 'settled' ? 'observer' : stage);
     logger.error({ err: error, requestId: call.requestId, method, stage, ...(plugin === undefined ? {} : { plugin }) }, 'internal error contained');
   };
   for (const settings of config.methods) {
