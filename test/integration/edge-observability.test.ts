@@ -1,0 +1,55 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkHealth } from '../helpers/health.js';
+import { call, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
+
+/** Every log line the gateway writes, parsed. */
+function capturedLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+describe('the edge counts every service and says what it runs', () => {
+  let gateway: Gateway;
+  const { logger, lines } = capturedLogger();
+  beforeAll(async () => {
+    gateway = await startGateway({
+      logger,
+      config: { methods: { Sort: { versions: ['sort-merge', 'sort-heap', { id: 'sort-remote', address: '127.0.0.1:9' }] } } },
+    });
+  });
+  afterAll(async () => gateway?.stop());
+
+  it('logs its effective configuration once at start: methods, versions and where they run, limits', () => {
+    const listening = lines.filter(line => line['msg'] === 'nvote gateway listening');
+    expect(listening).toHaveLength(1);
+    const [line] = listening as [Record<string, unknown>];
+    const methods = line['methods'] as Record<string, { versions: string[]; voter: string }>;
+    expect(Object.keys(methods)).toEqual(['Sort', 'Factorize', 'Evaluate', 'ShortestPath', 'Statistics']);
+    expect(methods['Sort']?.versions).toEqual(['sort-merge', 'sort-heap', 'sort-remote (remote 127.0.0.1:9, 64 in flight)']);
+    expect(methods['Sort']?.voter).toBe('exact');
+    expect(line['limits']).toMatchObject({ maxInFlight: 256, stragglerGraceMs: 250 });
+    expect(line['faultInjection']).toEqual({ enabled: false });
+  });
+
+  it('counts health checks in the gRPC server metrics like voted calls', async () => {
+    await checkHealth(gateway.address, '');
+    await checkHealth(gateway.address, 'no.such.Service');
+    await call(gateway.client.sort.bind(gateway.client), { values: [2n, 1n] }, { deadlineMs: 5_000 });
+    const metrics = await gateway.metrics();
+    const health = { grpc_type: 'unary', grpc_service: 'grpc.health.v1.Health', grpc_method: 'Check' };
+    expect(sample(metrics, 'grpc_server_started_total', health)).toBe(2);
+    expect(sample(metrics, 'grpc_server_handled_total', { ...health, grpc_code: 'OK' })).toBe(1);
+    expect(sample(metrics, 'grpc_server_handled_total', { ...health, grpc_code: 'NOT_FOUND' })).toBe(1);
+    expect(
+      sample(metrics, 'grpc_server_handled_total', { grpc_type: 'unary', grpc_service: 'nvote.v1.ComputeService', grpc_method: 'Sort', grpc_code: 'OK' }),
+    ).toBe(1);
+  });
+});
