@@ -84,10 +84,10 @@ describe('conductVote', () => {
     await vi.advanceTimersByTimeAsync(119);
     expect(record().decision.outcome).toBe('majority');
     expect(ends).toEqual([]);
-    expect(straggler.only().stopped).toBeUndefined();
+    expect(straggler.soleRun().stopped).toBeUndefined();
 
     await vi.advanceTimersByTimeAsync(1);
-    expect(straggler.only().stopped).toEqual({ at: 120, reason: 'timeout' });
+    expect(straggler.soleRun().stopped).toEqual({ at: 120, reason: 'timeout' });
     expect(ends.map(end => end.at)).toEqual([120]);
     expect(endRecord(ends).versions).toEqual([
       { version: 'a', verdict: 'agree', durationSeconds: 0.01, ballot: { kind: 'value', value: SORTED } },
@@ -123,7 +123,7 @@ describe('conductVote', () => {
 
     await vi.advanceTimersByTimeAsync(499);
     expect(decided.current.state).toBe('pending');
-    expect(runners.some(runner => runner.only().signal.aborted)).toBe(false);
+    expect(runners.some(runner => runner.soleRun().signal.aborted)).toBe(false);
 
     await vi.advanceTimersByTimeAsync(1);
     // Two timeouts already lose the quorum: the decision does not wait for the third settlement.
@@ -142,7 +142,7 @@ describe('conductVote', () => {
     const { call } = start(runners, { budgetMs: 300 });
 
     for (const runner of runners) {
-      expect(runner.only().run).toEqual({
+      expect(runner.soleRun().run).toEqual({
         input: call.input,
         request: call.request,
         inputBytes: call.inputBytes,
@@ -150,7 +150,7 @@ describe('conductVote', () => {
         attributes: call.attributes,
         budgetEndsAt: 312,
       });
-      expect(runner.only().run.attributes).toBe(call.attributes);
+      expect(runner.soleRun().run.attributes).toBe(call.attributes);
     }
     await vi.advanceTimersByTimeAsync(300);
   });
@@ -164,8 +164,8 @@ describe('conductVote', () => {
     call.abort();
     await vi.advanceTimersByTimeAsync(0);
 
-    expect(runners[1]?.only().stopped).toEqual({ at: 50, reason: 'cancelled' });
-    expect(runners[2]?.only().stopped).toEqual({ at: 50, reason: 'cancelled' });
+    expect(runners[1]?.soleRun().stopped).toEqual({ at: 50, reason: 'cancelled' });
+    expect(runners[2]?.soleRun().stopped).toEqual({ at: 50, reason: 'cancelled' });
     expect(record()).toMatchObject({
       endedEarly: true,
       decision: { outcome: 'quorum_lost' },
@@ -216,7 +216,7 @@ describe('conductVote', () => {
     expect((failure as VoteFailure).cause).toBe(bug);
     // The versions still going are stopped at once: the vote cannot use their answers.
     await vi.advanceTimersByTimeAsync(0);
-    expect(runners.slice(1).map(runner => runner.only().stopped)).toEqual([
+    expect(runners.slice(1).map(runner => runner.soleRun().stopped)).toEqual([
       { at: 10, reason: 'cancelled' },
       { at: 10, reason: 'cancelled' },
     ]);

@@ -50,13 +50,13 @@ describe('fanOut', () => {
       fanOut(runners, run, { budgetMs: 250, stragglerGraceMs: 100, callSignal: new AbortController().signal, onSettle: () => false }),
     );
 
-    const seen = runners.map(runner => runner.only().run);
+    const seen = runners.map(runner => runner.soleRun().run);
     for (const each of seen) {
       expect(each).toEqual({ ...run, budgetEndsAt: startedAt + 250 });
       expect(each.attributes).toBe(run.attributes);
     }
     expect(seen[0]?.budgetEndsAt).toBe(287);
-    expect(runners.map(runner => runner.only().startedAt)).toEqual([37, 37, 37]);
+    expect(runners.map(runner => runner.soleRun().startedAt)).toEqual([37, 37, 37]);
 
     await vi.advanceTimersByTimeAsync(250);
     expect(done.current.state).toBe('resolved');
@@ -67,13 +67,13 @@ describe('fanOut', () => {
     const { done, settlements } = start([hung], { budgetMs: 1_000 });
 
     await vi.advanceTimersByTimeAsync(999);
-    expect(hung.only().stopped).toBeUndefined();
-    expect(hung.only().signal.aborted).toBe(false);
+    expect(hung.soleRun().stopped).toBeUndefined();
+    expect(hung.soleRun().signal.aborted).toBe(false);
     expect(settlements).toEqual([]);
     expect(done.current.state).toBe('pending');
 
     await vi.advanceTimersByTimeAsync(1);
-    expect(hung.only().stopped).toEqual({ at: 1_000, reason: 'timeout' });
+    expect(hung.soleRun().stopped).toEqual({ at: 1_000, reason: 'timeout' });
     expect(settlements).toEqual([
       { version: 'a', outcome: { kind: 'failed', failure: 'timeout', detail: 'stopped: timeout' }, durationSeconds: 1, at: 1_000 },
     ]);
@@ -88,9 +88,9 @@ describe('fanOut', () => {
 
     await vi.advanceTimersByTimeAsync(500);
     expect(done.current.state).toBe('resolved');
-    expect(quick.only().stopped).toBeUndefined();
-    expect(failing.only().stopped).toBeUndefined();
-    expect(hung.only().stopped).toEqual({ at: 500, reason: 'timeout' });
+    expect(quick.soleRun().stopped).toBeUndefined();
+    expect(failing.soleRun().stopped).toBeUndefined();
+    expect(hung.soleRun().stopped).toEqual({ at: 500, reason: 'timeout' });
     expect(settlements).toEqual([
       { version: 'quick', outcome: { kind: 'returned', result: { kind: 'value', value: [1] } }, durationSeconds: 0.01, at: 10 },
       { version: 'failing', outcome: { kind: 'failed', failure: 'crash', detail: 'worker exited' }, durationSeconds: 0.02, at: 20 },
@@ -108,10 +108,10 @@ describe('fanOut', () => {
 
     await vi.advanceTimersByTimeAsync(129);
     expect(settlements.map(s => s.version)).toEqual(['a', 'b']);
-    expect(straggler.only().stopped).toBeUndefined();
+    expect(straggler.soleRun().stopped).toBeUndefined();
 
     await vi.advanceTimersByTimeAsync(1);
-    expect(straggler.only().stopped).toEqual({ at: 130, reason: 'timeout' });
+    expect(straggler.soleRun().stopped).toEqual({ at: 130, reason: 'timeout' });
     expect(settlements[2]).toMatchObject({ version: 'c', outcome: { kind: 'failed', failure: 'timeout' }, durationSeconds: 0.13 });
     expect(done.current.state).toBe('resolved');
   });
@@ -121,9 +121,9 @@ describe('fanOut', () => {
     start([answers('a', [1], 700), answers('b', [1], 750), straggler], { budgetMs: 1_000, stragglerGraceMs: 500, decidedAfter: 2 });
 
     await vi.advanceTimersByTimeAsync(999);
-    expect(straggler.only().stopped).toBeUndefined();
+    expect(straggler.soleRun().stopped).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
-    expect(straggler.only().stopped).toEqual({ at: 1_000, reason: 'timeout' });
+    expect(straggler.soleRun().stopped).toEqual({ at: 1_000, reason: 'timeout' });
   });
 
   it('keeps the stop where the decision put it when later settlements also report decided', async () => {
@@ -134,9 +134,9 @@ describe('fanOut', () => {
     });
 
     await vi.advanceTimersByTimeAsync(219);
-    expect(straggler.only().stopped).toBeUndefined();
+    expect(straggler.soleRun().stopped).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
-    expect(straggler.only().stopped).toEqual({ at: 220, reason: 'timeout' });
+    expect(straggler.soleRun().stopped).toEqual({ at: 220, reason: 'timeout' });
   });
 
   it('stops every run with cancelled when the call signal aborts, whatever reason the call gives', async () => {
@@ -148,7 +148,7 @@ describe('fanOut', () => {
     call.abort(new Error('the client went away'));
     await vi.advanceTimersByTimeAsync(0);
 
-    expect(runners.map(runner => runner.only().stopped)).toEqual([
+    expect(runners.map(runner => runner.soleRun().stopped)).toEqual([
       { at: 40, reason: 'cancelled' },
       { at: 40, reason: 'cancelled' },
       { at: 40, reason: 'cancelled' },
@@ -168,7 +168,7 @@ describe('fanOut', () => {
     const { done, settlements } = start(runners, { callSignal: call.signal });
 
     await vi.advanceTimersByTimeAsync(0);
-    expect(runners.map(runner => runner.only().stopped)).toEqual([
+    expect(runners.map(runner => runner.soleRun().stopped)).toEqual([
       { at: 0, reason: 'cancelled' },
       { at: 0, reason: 'cancelled' },
     ]);
@@ -204,6 +204,6 @@ describe('fanOut', () => {
     expect(done.current.state).toBe('resolved');
     expect(vi.getTimerCount()).toBe(0);
     call.abort();
-    expect(quick.only().signal.aborted).toBe(false);
+    expect(quick.soleRun().signal.aborted).toBe(false);
   });
 });

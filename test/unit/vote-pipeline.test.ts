@@ -228,7 +228,7 @@ describe('createVotePipeline', () => {
     track(voting.run(callInit()));
     await vi.advanceTimersByTimeAsync(120);
 
-    expect(runners.map(runner => runner.only().run.attributes.get(PLAN))).toEqual([plan, plan, plan]);
+    expect(runners.map(runner => runner.soleRun().run.attributes.get(PLAN))).toEqual([plan, plan, plan]);
     expect(observer.events).toHaveLength(1);
     expect(observer.events[0]?.call.attributes.get(PLAN)).toBe(plan);
     expect(observer.events[0]?.call.attributes.get(new AttributeKey<unknown>('test.plan'))).toBeUndefined();
@@ -258,7 +258,7 @@ describe('createVotePipeline', () => {
     await vi.advanceTimersByTimeAsync(99);
     expect(log).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(straggler.only().stopped).toEqual({ at: 120, reason: 'timeout' });
+    expect(straggler.soleRun().stopped).toEqual({ at: 120, reason: 'timeout' });
     expect(log).toEqual(['settled first', 'settled second', 'observer one', 'observer two']);
   });
 

@@ -17,7 +17,7 @@ export interface RunLog {
 export interface FakeRunner extends VersionRunner {
   readonly runs: readonly RunLog[];
   /** The single run of a single-call test. */
-  only(): RunLog;
+  soleRun(): RunLog;
 }
 
 /** What the version does on its own, `afterMs` after it starts, unless it is stopped first. */
@@ -29,7 +29,7 @@ function fakeRunner(id: string, script?: { readonly afterMs: number; readonly ac
     id,
     transport: 'fake',
     runs,
-    only() {
+    soleRun() {
       const [first, ...rest] = runs;
       if (first === undefined || rest.length > 0) throw new Error(`${id} ran ${runs.length} times, not once`);
       return first;
