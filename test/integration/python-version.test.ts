@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VoteEvent, VoteObserver } from '../../voter/pipeline/index.js';
+import type { VoteEvent } from '../../voter/pipeline/index.js';
+import { finalVotes } from '../helpers/final-votes.js';
 import { call, errorInfoOf, reportOf, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const RUN = new URL('../../examples/python-sort/run.sh', import.meta.url).pathname;
@@ -24,22 +25,6 @@ async function startPythonSort(): Promise<{ address: string; process: ChildProce
   const address = await Promise.race([listening, exited]);
   if (address === undefined) throw new Error(`python-sort printed something else first:\n${stderr}`);
   return { address, process: child };
-}
-
-function finalVotes(): VoteObserver & { of(requestId: string): Promise<VoteEvent> } {
-  const seen = new Map<string, VoteEvent>();
-  const waiting = new Map<string, (event: VoteEvent) => void>();
-  return {
-    name: 'test-final-votes',
-    voteEnded(event) {
-      seen.set(event.requestId, event);
-      waiting.get(event.requestId)?.(event);
-    },
-    of: requestId => {
-      const event = seen.get(requestId);
-      return event !== undefined ? Promise.resolve(event) : new Promise(resolve => waiting.set(requestId, resolve));
-    },
-  };
 }
 
 const verdictsOf = (event: VoteEvent): Record<string, string> =>

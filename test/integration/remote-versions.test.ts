@@ -1,30 +1,14 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Verdict, type VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
-import type { VoteEvent, VoteObserver } from '../../voter/pipeline/index.js';
+import type { VoteEvent } from '../../voter/pipeline/index.js';
+import { finalVotes } from '../helpers/final-votes.js';
 import { call, errorInfoOf, reportOf, startGateway, type Gateway } from '../helpers/start-gateway.js';
 import { startRemoteSort, type RemoteSort } from '../helpers/remote-sort.js';
 
 const VALUES = [5n, -3n, 9_223_372_036_854_775_807n, 0n, -9_223_372_036_854_775_808n, 5n];
 const SORTED = [...VALUES].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const DEADLINE_MS = 4_000;
-
-/** Every vote's final record (stragglers included), by request id. */
-function finalVotes(): VoteObserver & { of(requestId: string): Promise<VoteEvent> } {
-  const seen = new Map<string, VoteEvent>();
-  const waiting = new Map<string, (event: VoteEvent) => void>();
-  return {
-    name: 'test-final-votes',
-    voteEnded(event) {
-      seen.set(event.requestId, event);
-      waiting.get(event.requestId)?.(event);
-    },
-    of: requestId => {
-      const event = seen.get(requestId);
-      return event !== undefined ? Promise.resolve(event) : new Promise(resolve => waiting.set(requestId, resolve));
-    },
-  };
-}
 
 function verdictOf(report: VoteReport, version: string): Verdict | undefined {
   return report.versions.find(entry => entry.version === version)?.verdict;

@@ -70,7 +70,8 @@ export function createRemoteRunner(options: RemoteRunnerOptions): VersionRunner 
         options.codec.deserialize,
         run.request,
         metadata,
-        // Fail at once while the remote is down rather than wait the budget for a connection.
+        // Without waitForReady: while the remote is known to be down, the call fails at once
+        // (UNAVAILABLE, a crash) rather than waiting out the budget for a connection.
         { deadline },
         (error, response) => {
           signal.removeEventListener('abort', onAbort);
