@@ -212,7 +212,7 @@ function resolveMethod(method: AnyVotedMethod, file: FileConfig, problems: strin
   const path = `methods.${method.name}`;
   const own = file.methods?.[method.name] ?? {};
   const byId = new Map(method.versions.map(version => [version.id, version]));
-  const entries = own.versions ?? method.versions.map(version => version.id);
+  const entries = own.versions ?? method.versions.filter(version => version.byDefault !== false).map(version => version.id);
   const ids = entries.map(entry => (typeof entry === 'string' ? entry : entry.id));
   const versions: VersionSource[] = [];
   const seen = new Set<string>();

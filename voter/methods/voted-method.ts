@@ -8,6 +8,8 @@ export interface VersionModule {
   readonly id: string;
   /** Module whose default export is the version function; compiled `.js` in production. */
   readonly module: URL;
+  /** False for a version that runs only where configuration names it (not in the default N). */
+  readonly byDefault?: boolean;
 }
 
 /**
@@ -65,7 +67,8 @@ export function defineVotedMethod<TRequest, TResponse, TInput, TValue>(
 const SOURCE_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /** Resolves `versions/<path>` (written with `.js`) next to this build of the gateway. */
-export function versionModule(id: string, relativePath: string): VersionModule {
+export function versionModule(id: string, relativePath: string, options: { readonly byDefault?: boolean } = {}): VersionModule {
   const path = relativePath.replace(/\.js$/, SOURCE_EXTENSION);
-  return { id, module: new URL(`../../versions/${path}`, import.meta.url) };
+  const module = new URL(`../../versions/${path}`, import.meta.url);
+  return options.byDefault === false ? { id, module, byDefault: false } : { id, module };
 }
