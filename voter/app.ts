@@ -104,7 +104,8 @@ export function createApp(options: AppOptions): App {
     return createWorkerRunner({
       id: version.id,
       module: version.module,
-      threads: settings.threads,
+      minThreads: settings.minThreads,
+      maxThreads: settings.threads,
       maxOldGenerationMb: settings.maxOldGenerationMb,
       execArgv: options.workerExecArgv ?? [],
       onWorkerLost: () => metrics.workerLost(settings.method.name, version.id),
@@ -143,7 +144,11 @@ export function createApp(options: AppOptions): App {
       return { runners, majority: majorityOf(runners.length), failing: () => health.failingVersions(method) };
     },
     isShuttingDown: () => shuttingDown,
-    sink: { rejected: reason => metrics.rejected(reason), inFlight: (calls, bytes) => metrics.setInFlight(calls, bytes) },
+    sink: {
+      rejected: reason => metrics.rejected(reason),
+      inFlight: (calls, bytes) => metrics.setInFlight(calls, bytes),
+      settling: calls => metrics.setSettling(calls),
+    },
   });
 
   // Fault effects first: they annotate the call that the disagreement log then writes out.

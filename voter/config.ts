@@ -5,7 +5,7 @@ import type { Tolerance } from './vote/index.js';
 export const DEFAULTS = {
   listen: '0.0.0.0:50051', // gRPC, host:port (port 0 picks a free port)
   metricsListen: '0.0.0.0:9464', // Prometheus /metrics over HTTP/1.1
-  maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
+  maxInFlight: 256, // voted calls admitted at once, until each is decided; past it RESOURCE_EXHAUSTED
   maxInFlightBytes: 256 * 1024 * 1024, // bytes the admitted calls may hold (wire size × (2 + versions)); past it RESOURCE_EXHAUSTED
   maxQueueWaitMs: 250, // ms, refuse a call when its versions' queues would delay it longer than this
   defaultTimeoutMs: 5_000, // ms, each version's budget when the client sets no deadline
@@ -14,7 +14,8 @@ export const DEFAULTS = {
   stragglerGraceMs: 250, // ms, versions still running this long after the vote is decided are stopped
   shutdownGraceMs: 5_000, // ms, drain time on SIGTERM before in-flight calls are cancelled
   maxMessageBytes: 16 * 1024 * 1024, // bytes, largest request or response (1,000,000 doubles is 8 MB)
-  threadsPerVersion: 2, // worker threads in each version's pool: one hung or respawning worker does not stall the version
+  threadsPerVersion: 2, // most worker threads in each version's pool, under load: one hung or respawning worker does not stall the version
+  minThreadsPerVersion: 1, // threads each version's pool keeps when idle (about 8 MB each); more start ahead of need under load
   maxOldGenerationMb: 256, // MiB, heap limit of each worker
   logLevel: 'info', // pino level
   maxActiveFaults: 64, // fault injection: faults active at once, per-call ones in flight included
@@ -43,6 +44,7 @@ const methodSchema = z.strictObject({
   tolerance: tolerance.optional(),
   defaultTimeoutMs: positiveInt.optional(),
   threads: positiveInt.max(64).optional(),
+  minThreads: positiveInt.max(64).optional(),
   maxOldGenerationMb: positiveInt.min(16).optional(),
 });
 
@@ -73,6 +75,7 @@ const fileSchema = z.strictObject({
   shutdownGraceMs: z.number().int().min(0).optional(),
   maxMessageBytes: positiveInt.optional(),
   threadsPerVersion: positiveInt.max(64).optional(),
+  minThreadsPerVersion: positiveInt.max(64).optional(),
   maxOldGenerationMb: positiveInt.min(16).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   methods: z.record(z.string(), methodSchema).optional(),
@@ -105,7 +108,9 @@ export interface MethodSettings {
   readonly voter: string;
   readonly tolerance: Tolerance;
   readonly defaultTimeoutMs: number;
+  /** Most threads per version pool (under load), and the threads kept when idle. */
   readonly threads: number;
+  readonly minThreads: number;
   readonly maxOldGenerationMb: number;
 }
 
@@ -235,13 +240,19 @@ function resolveMethod(method: AnyVotedMethod, file: FileConfig, problems: strin
   if (!(voter in method.voters)) {
     problems.push(`${path}.voter: unknown voter "${voter}" (known: ${Object.keys(method.voters).join(', ')})`);
   }
+  const threads = own.threads ?? file.threadsPerVersion ?? DEFAULTS.threadsPerVersion;
+  const minThreads = own.minThreads ?? file.minThreadsPerVersion ?? Math.min(DEFAULTS.minThreadsPerVersion, threads);
+  if (minThreads > threads) {
+    problems.push(`${path}: minThreads ${minThreads} is more than threads ${threads} (set through minThreadsPerVersion/threadsPerVersion or per method)`);
+  }
   return {
     method,
     versions,
     voter,
     tolerance: own.tolerance ?? method.defaultTolerance,
     defaultTimeoutMs: own.defaultTimeoutMs ?? file.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
-    threads: own.threads ?? file.threadsPerVersion ?? DEFAULTS.threadsPerVersion,
+    threads,
+    minThreads,
     maxOldGenerationMb: own.maxOldGenerationMb ?? file.maxOldGenerationMb ?? DEFAULTS.maxOldGenerationMb,
   };
 }

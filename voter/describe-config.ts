@@ -17,7 +17,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
           voter: settings.voter,
           tolerance: settings.tolerance,
           defaultTimeoutMs: settings.defaultTimeoutMs,
-          threads: settings.threads,
+          threads: `${settings.minThreads}..${settings.threads}`,
           maxOldGenerationMb: settings.maxOldGenerationMb,
         },
       ]),

@@ -81,10 +81,11 @@ describe('nvote campaign', () => {
     expect(result.stdout).toContain('PASS  no wrong answer with a faulty minority');
     expect(existsSync(join(result.out, 'sweep.svg'))).toBe(false);
     // Hundreds of workers crashed, ran out of heap or were stopped, and were replaced: the
-    // process's OS threads stay bounded (replaced, not accumulated).
+    // process's OS threads stay bounded (replaced, not accumulated). Measured idle before, the
+    // elastic pools may have grown by one thread per version (16) since; 8 more is the slack.
     const gateway = result.summary.gateway!;
     expect(gateway.workersReplaced).toBeGreaterThan(100);
-    if (gateway.threadsBefore !== undefined) expect(gateway.threadsAfter! - gateway.threadsBefore).toBeLessThanOrEqual(8);
+    if (gateway.threadsBefore !== undefined) expect(gateway.threadsAfter! - gateway.threadsBefore).toBeLessThanOrEqual(16 + 8);
     expect(result.stdout).toContain("campaign's gateway:");
   }, 120_000);
 

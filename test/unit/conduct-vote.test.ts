@@ -149,6 +149,7 @@ describe('conductVote', () => {
         requestId: call.requestId,
         attributes: call.attributes,
         budgetEndsAt: 312,
+        decided: expect.any(AbortSignal),
       });
       expect(runner.soleRun().run.attributes).toBe(call.attributes);
     }

@@ -5,14 +5,18 @@ import { problemsOf } from '../helpers/config-problems.js';
 
 
 describe('resolveConfig', () => {
-  it('runs every built-in version with no configuration', () => {
+  it('runs every built-in version that is on by default with no configuration', () => {
     const config = resolveConfig(undefined, builtInMethods);
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 50051 });
     expect(config.metricsListen).toEqual({ host: '0.0.0.0', port: 9464 });
     expect(config.maxInFlight).toBe(DEFAULTS.maxInFlight);
     expect(config.methods.map(settings => [settings.method.name, settings.versions.length])).toEqual(
-      builtInMethods.map(method => [method.name, method.versions.length]),
+      builtInMethods.map(method => [method.name, method.versions.filter(version => version.byDefault !== false).length]),
     );
+    // The opt-in Sort versions run only where configuration names them.
+    const sort = config.methods.find(settings => settings.method.name === 'Sort');
+    expect(sort?.versions.map(version => version.id)).toEqual(['sort-merge', 'sort-heap', 'sort-radix', 'sort-typed-array']);
+    expect(resolveConfig({ methods: { Sort: { versions: ['sort-introsort', 'sort-shell', 'sort-tree'] } } }, builtInMethods).methods[0]?.versions.length).toBe(3);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.methods[0])).toBe(true);
   });
@@ -55,7 +59,7 @@ describe('resolveConfig', () => {
     ).toEqual([
       `methods.Nope: unknown method (known: ${builtInMethods.map(method => method.name).join(', ')})`,
       'methods.Sort.versions: "sort-merge" is listed twice',
-      'methods.Sort.versions: unknown version "sort-quantum" (known: sort-merge, sort-heap, sort-radix, sort-typed-array)',
+      'methods.Sort.versions: unknown version "sort-quantum" (known: sort-merge, sort-heap, sort-radix, sort-typed-array, sort-introsort, sort-shell, sort-tree)',
       'methods.Evaluate.voter: unknown voter "psychic" (known: tolerance, exact)',
       'defaultTimeoutMs: 90000 exceeds maxTimeoutMs 60000',
       'listen: "localhost:70000" is not host:port with a port from 0 to 65535',

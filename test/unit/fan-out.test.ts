@@ -21,6 +21,7 @@ function start(runners: readonly VersionRunner[], options: Partial<FanOutOptions
     fanOut(runners, baseRun(), {
       budgetMs: 1_000,
       stragglerGraceMs: 100,
+      dropUnstartedWhenDecided: true,
       callSignal: new AbortController().signal,
       onSettle: settlement => {
         settlements.push({ ...settlement, at: performance.now() });
@@ -47,18 +48,51 @@ describe('fanOut', () => {
     const run = baseRun();
     const startedAt = performance.now();
     const done = track(
-      fanOut(runners, run, { budgetMs: 250, stragglerGraceMs: 100, callSignal: new AbortController().signal, onSettle: () => false }),
+      fanOut(runners, run, {
+        budgetMs: 250,
+        stragglerGraceMs: 100,
+        dropUnstartedWhenDecided: true,
+        callSignal: new AbortController().signal,
+        onSettle: () => false,
+      }),
     );
 
     const seen = runners.map(runner => runner.soleRun().run);
     for (const each of seen) {
-      expect(each).toEqual({ ...run, budgetEndsAt: startedAt + 250 });
+      expect(each).toEqual({ ...run, budgetEndsAt: startedAt + 250, decided: expect.any(AbortSignal) });
       expect(each.attributes).toBe(run.attributes);
     }
     expect(seen[0]?.budgetEndsAt).toBe(287);
     expect(runners.map(runner => runner.soleRun().startedAt)).toEqual([37, 37, 37]);
 
     await vi.advanceTimersByTimeAsync(250);
+    expect(done.current.state).toBe('resolved');
+  });
+
+  it('tells the runners the vote is decided at the settlement that decides it, one signal for all, before any straggler is stopped', async () => {
+    const runners = [answers('a', [1, 2, 3], 10), answers('b', [1, 2, 3], 20), hangs('c')];
+    const { done } = start(runners, { decidedAfter: 2, stragglerGraceMs: 100 });
+    const decided = runners[2]?.soleRun().run.decided;
+    expect(runners.map(runner => runner.soleRun().run.decided)).toEqual([decided, decided, decided]);
+
+    await vi.advanceTimersByTimeAsync(19);
+    expect(decided?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(decided?.aborted).toBe(true);
+    expect(runners[2]?.soleRun().signal.aborted).toBe(false);
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(runners[2]?.soleRun().stopped).toEqual({ at: 120, reason: 'timeout' });
+    expect(done.current.state).toBe('resolved');
+  });
+
+  it('keeps the decision to itself when told not to drop runs not started (probes hear from every version)', async () => {
+    const runners = [answers('a', [1, 2, 3], 10), answers('b', [1, 2, 3], 20), hangs('c')];
+    const { done } = start(runners, { decidedAfter: 2, stragglerGraceMs: 100, dropUnstartedWhenDecided: false });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(runners[2]?.soleRun().run.decided.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(runners[2]?.soleRun().run.decided.aborted).toBe(false);
     expect(done.current.state).toBe('resolved');
   });
 

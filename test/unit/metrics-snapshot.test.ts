@@ -105,6 +105,7 @@ function feed(metrics: ReturnType<typeof createMetrics>): void {
   metrics.faultEffect('Sort', 'masked');
   metrics.faultEffect('Evaluate', 'escaped');
   metrics.setInFlight(2, 4_096);
+  metrics.setSettling(3);
 }
 
 describe('createMetrics', () => {
@@ -354,9 +355,13 @@ describe('createMetrics', () => {
       nvote_rejected_requests_total{reason="queue"} 0
       nvote_rejected_requests_total{reason="shutting_down"} 1
 
-      # HELP nvote_inflight_requests Voted calls admitted whose versions have not all settled.
+      # HELP nvote_inflight_requests Voted calls admitted and not yet decided.
       # TYPE nvote_inflight_requests gauge
       nvote_inflight_requests 2
+
+      # HELP nvote_settling_requests Voted calls already decided whose slower versions (stragglers) have not all settled.
+      # TYPE nvote_settling_requests gauge
+      nvote_settling_requests 3
 
       # HELP nvote_inflight_request_bytes Memory charged to the admitted calls: each request wire size times its copies (decoded, one per version).
       # TYPE nvote_inflight_request_bytes gauge
@@ -493,6 +498,7 @@ describe('createMetrics', () => {
       nvote_worker_restarts_total: 5,
       nvote_rejected_requests_total: 4,
       nvote_inflight_requests: 1,
+      nvote_settling_requests: 1,
       nvote_inflight_request_bytes: 1,
       nvote_internal_errors_total: 2 * 4,
       nvote_faults_injected_total: 5 * 8,

@@ -9,7 +9,10 @@ export const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'mem
 /** Where admission reports (the gateway's metrics). */
 export interface AdmissionSink {
   rejected(reason: RejectionReason): void;
+  /** Calls admitted and not yet decided, and the bytes charged to them. */
   inFlight(calls: number, bytes: number): void;
+  /** Calls decided whose stragglers have not all settled. */
+  settling(calls: number): void;
 }
 
 export interface AdmissionPluginOptions {
@@ -22,7 +25,7 @@ export interface AdmissionPluginOptions {
 
 /**
  * Admission as a plug-in: the interceptor admits a call (or refuses it before any version runs)
- * and holds its ticket until every version has settled; the screen answers from a call's method
+ * and holds its ticket until the vote is decided; the screen answers from a call's method
  * and budget alone, before its message is read (the edge calls it on metadata).
  */
 export interface AdmissionPlugin {
@@ -39,6 +42,7 @@ export function createAdmissionPlugin(options: AdmissionPluginOptions): Admissio
   // Per method, a decaying maximum of recent request costs: the screen's guess at what the next
   // call will hold before its message says.
   const expectedBytes = new Map<string, number>();
+  let settling = 0;
   const refused = (method: string, refusal: Refusal): NvoteError => {
     sink.rejected(refusal.reason);
     return new NvoteError('OVERLOADED', `${method}: ${refusal.message}`);
@@ -66,11 +70,28 @@ export function createAdmissionPlugin(options: AdmissionPluginOptions): Admissio
         const ticket = admission.admit(load, bytes, call.budgetMs);
         if (!('release' in ticket)) throw refused(call.method, ticket);
         sink.inFlight(admission.inFlight, admission.inFlightBytes);
+        // Held until the vote is decided, not until its last straggler settles: runners drop the
+        // stragglers not yet started, and bound the running ones by their threads and call slots.
+        // The last version may settle before or after the decision is seen here.
+        let phase: 'deciding' | 'settling' | 'settled' = 'deciding';
         call.onSettled(() => {
+          if (phase === 'settling') {
+            settling -= 1;
+            sink.settling(settling);
+          }
+          phase = 'settled';
+        });
+        try {
+          return await next(call);
+        } finally {
           ticket.release();
           sink.inFlight(admission.inFlight, admission.inFlightBytes);
-        });
-        return next(call);
+          if (phase === 'deciding') {
+            phase = 'settling';
+            settling += 1;
+            sink.settling(settling);
+          }
+        }
       },
     },
   };

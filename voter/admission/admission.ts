@@ -6,7 +6,7 @@ import type { RunnerLoad } from '../runners/index.js';
  * a healthy version queued behind the burst would miss its budget: one fault would become two.
  */
 export interface AdmissionLimits {
-  /** Voted calls admitted at once, stragglers included. */
+  /** Voted calls admitted at once, until each is decided. */
   readonly maxInFlight: number;
   /** Bytes the admitted calls may hold: each request's wire size, times its copies. */
   readonly maxInFlightBytes: number;

@@ -5,6 +5,8 @@ import type { FaultKind, Injection } from './fault-spec.js';
 
 export type { WrongValueSource };
 
+const NEVER = new AbortController().signal;
+
 /**
  * A runner that suffers the faults planned for the call. Worker faults happen inside the worker
  * thread through the worker runner's task, where a real one would; any other runner (a remote
@@ -23,7 +25,8 @@ export function withInjectedFaults(
     run: async (run, signal) => {
       const injection = plannedFor(run)?.get(runner.id);
       if (injection === undefined) return runner.run(run, signal);
-      const outcome = await suffer(injection, run, signal);
+      // A planned fault always happens, decided or not: it is what a campaign counts.
+      const outcome = await suffer(injection, { ...run, decided: NEVER }, signal);
       return { ...outcome, injectedFault: injection.kind };
     },
   };

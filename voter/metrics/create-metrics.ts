@@ -139,7 +139,12 @@ export function createMetrics(
   });
   const inFlight = new Gauge({
     name: 'nvote_inflight_requests',
-    help: 'Voted calls admitted whose versions have not all settled.',
+    help: 'Voted calls admitted and not yet decided.',
+    registers,
+  });
+  const settling = new Gauge({
+    name: 'nvote_settling_requests',
+    help: 'Voted calls already decided whose slower versions (stragglers) have not all settled.',
     registers,
   });
   const inFlightBytes = new Gauge({
@@ -242,6 +247,9 @@ export function createMetrics(
     setInFlight(count: number, bytes: number): void {
       inFlight.set(count);
       inFlightBytes.set(bytes);
+    },
+    setSettling(count: number): void {
+      settling.set(count);
     },
     internalError(method: string, stage: InternalErrorStage): void {
       internalErrors.labels({ method, stage }).inc();

@@ -74,7 +74,8 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
   };
 
   const run = { input: call.input, request: call.request, inputBytes: call.inputBytes, requestId: call.requestId, attributes: call.attributes };
-  void fanOut(runners, run, { budgetMs: call.budgetMs, callSignal: call.signal, stragglerGraceMs: options.stragglerGraceMs, onSettle }).then(() => {
+  const fanOutOptions = { budgetMs: call.budgetMs, callSignal: call.signal, stragglerGraceMs: options.stragglerGraceMs, dropUnstartedWhenDecided: !call.probe, onSettle };
+  void fanOut(runners, run, fanOutOptions).then(() => {
     let end: VoteEnd<TValue>;
     if (failure === undefined) {
       try {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { RunOutcome, StopReason, VersionRun, VersionRunner } from '../runners/index.js';
 
 export interface RunSettlement {
@@ -18,6 +19,11 @@ export interface FanOutOptions {
    */
   readonly stragglerGraceMs: number;
   /**
+   * Whether the decision tells the runners (`run.decided`) that runs not started yet are not
+   * needed. False for probes, whose point is to hear from every version.
+   */
+  readonly dropUnstartedWhenDecided: boolean;
+  /**
    * Returns true once the call needs no more answers (the vote is decided: stragglers get their
    * grace), or 'stop' when the vote cannot go on (every run still going is stopped at once, as
    * cancelled). Must not throw.
@@ -27,17 +33,22 @@ export interface FanOutOptions {
 
 /**
  * Runs every version on the call at once and reports each one's fate through `onSettle`; resolves
- * when all have settled. `run.budgetEndsAt` is set here, so that every runner sees the same end.
+ * when all have settled. `run.budgetEndsAt` and `run.decided` are set here, so that every runner
+ * sees the same end and the same decision.
  */
 export async function fanOut(
   runners: readonly VersionRunner[],
-  run: Omit<VersionRun, 'budgetEndsAt'>,
+  run: Omit<VersionRun, 'budgetEndsAt' | 'decided'>,
   options: FanOutOptions,
 ): Promise<void> {
   // One controller and one timer per call, cleared on settlement: AbortSignal.timeout/any would
   // keep a timer alive per request for the whole budget. The decision only brings the timer
   // forward to the stragglers' grace.
   const controller = new AbortController();
+  const decision = new AbortController();
+  // Each runner listens on both (a worker runner once per call, a remote one also per slot):
+  // seven versions are more than Node's default of ten listeners, and not a leak.
+  setMaxListeners(4 * runners.length + 10, controller.signal, decision.signal);
   const stop = (reason: StopReason) => (): void => controller.abort(reason);
   const budgetEndsAt = performance.now() + options.budgetMs;
   let timer = setTimeout(stop('timeout'), Math.max(0, options.budgetMs));
@@ -50,6 +61,7 @@ export async function fanOut(
     }
     if (!answer || decided) return;
     decided = true;
+    if (options.dropUnstartedWhenDecided) decision.abort();
     if (options.stragglerGraceMs < budgetEndsAt - performance.now()) {
       clearTimeout(timer);
       timer = setTimeout(stop('timeout'), options.stragglerGraceMs);
@@ -58,7 +70,7 @@ export async function fanOut(
   const onCallEnd = stop('cancelled');
   options.callSignal.addEventListener('abort', onCallEnd, { once: true });
   if (options.callSignal.aborted) onCallEnd();
-  const versionRun: VersionRun = { ...run, budgetEndsAt };
+  const versionRun: VersionRun = { ...run, budgetEndsAt, decided: decision.signal };
   try {
     await Promise.all(
       runners.map(async runner => {

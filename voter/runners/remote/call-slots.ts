@@ -1,10 +1,10 @@
 /**
- * A bound on calls in flight to one remote, first come first served. A caller whose signal
- * aborts while it waits leaves the line at once.
+ * A bound on calls in flight to one remote, first come first served. A caller whose signals
+ * abort while it waits leaves the line at once.
  */
 export interface CallSlots {
-  /** Resolves with the release function once a slot is free, or undefined if `signal` aborted first. */
-  acquire(signal: AbortSignal): Promise<(() => void) | undefined>;
+  /** Resolves with the release function once a slot is free, or undefined if a signal aborted first. */
+  acquire(...signals: readonly AbortSignal[]): Promise<(() => void) | undefined>;
   readonly busy: number;
   readonly waiting: number;
   /** Every waiting caller gets undefined; no slot is handed out again. */
@@ -23,8 +23,8 @@ export function createCallSlots(limit: number): CallSlots {
   };
 
   return {
-    acquire(signal) {
-      if (closed || signal.aborted) return Promise.resolve(undefined);
+    acquire(...signals) {
+      if (closed || signals.some(signal => signal.aborted)) return Promise.resolve(undefined);
       if (busy < limit) {
         busy += 1;
         return Promise.resolve(once(release));
@@ -32,16 +32,17 @@ export function createCallSlots(limit: number): CallSlots {
       return new Promise(resolve => {
         const waiter = {
           grant: (granted: (() => void) | undefined) => {
-            signal.removeEventListener('abort', leave);
+            for (const signal of signals) signal.removeEventListener('abort', leave);
             resolve(granted);
           },
         };
         const leave = (): void => {
           const at = line.indexOf(waiter);
           if (at >= 0) line.splice(at, 1);
+          for (const signal of signals) signal.removeEventListener('abort', leave);
           resolve(undefined);
         };
-        signal.addEventListener('abort', leave, { once: true });
+        for (const signal of signals) signal.addEventListener('abort', leave, { once: true });
         line.push(waiter);
       });
     },

@@ -89,8 +89,11 @@ export function createRemoteRunner(options: RemoteRunnerOptions): VersionRunner 
     transport: 'remote',
     async run(run, signal) {
       if (closing) return failed('cancelled', 'the runner is closed');
-      const released = await slots.acquire(signal);
-      if (released === undefined) return failed(failureOfStop(signal), 'stopped while waiting for a call slot');
+      // A call decided while it waits for a slot is dropped: a straggler not yet sent costs nothing.
+      const released = await slots.acquire(signal, run.decided);
+      if (released === undefined) {
+        return signal.aborted ? failed(failureOfStop(signal), 'stopped while waiting for a call slot') : failed('cancelled', 'not sent: the vote was decided without it');
+      }
       try {
         return await call(run, signal);
       } finally {

@@ -1,6 +1,7 @@
 /**
- * The entry of every version's worker thread: loads the version module once, runs it per task,
- * and, when a task carries an injected fault, makes that fault really happen in this thread.
+ * The entry of every version's worker thread: loads the version module once, runs it per task
+ * (one call, or a batch of calls each run on its own), and, when a task carries an injected
+ * fault, makes that fault really happen in this thread.
  *
  * CommonJS on purpose. piscina `require()`s its worker file, and since Node 20.19 a `require()` of
  * an ES module goes through require(esm), whose native code (ModuleWrap::CreateRequiredModuleFacade)
@@ -8,36 +9,63 @@
  * still starting does exactly that. A CommonJS entry never takes that path; the version itself is
  * loaded with `import()`, whose failures are ordinary rejections. See docs/worker-loading.md.
  */
-import type { VersionWorkerData, WorkerFault, WorkerTask } from './worker-task.js';
+import type { BatchEntry, VersionWorkerData, WorkerFault, WorkerTask } from './worker-task.js';
+import type { Packed } from './packed-arrays.js';
 
 // Plain require: TypeScript's CommonJS import forms are not erasable syntax.
 const { setTimeout: sleep } = require('node:timers/promises') as typeof import('node:timers/promises');
 const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
 
 type VersionFunction = (input: unknown) => unknown;
+interface PackedArrays {
+  pack(value: unknown): Packed;
+  unpack(packed: Packed): unknown;
+}
 
-const { versionModule } = workerData as VersionWorkerData;
+const data = workerData as VersionWorkerData;
 // Loading starts with the thread, not with its first task.
-const loading = loadVersion(versionModule);
+const loading = Promise.all([loadVersion(data.versionModule), loadModule(data.packedArraysModule) as Promise<PackedArrays>]);
 loading.catch(() => undefined);
-let version: VersionFunction | undefined;
+let loaded: [VersionFunction, PackedArrays] | undefined;
+
+async function loadModule(href: string): Promise<unknown> {
+  // Node 20's ESM loader hooks do not reach worker threads, so TypeScript modules (tests, under
+  // tsx) load through tsx's require hook; compiled ones are ordinary ES modules.
+  return href.endsWith('.ts') ? require(new URL(href).pathname) : await import(href);
+}
 
 async function loadVersion(href: string): Promise<VersionFunction> {
-  // Node 20's ESM loader hooks do not reach worker threads, so TypeScript versions (tests, under
-  // tsx) load through tsx's require hook; compiled versions are ordinary ES modules.
-  const loaded = (href.endsWith('.ts') ? require(new URL(href).pathname) : await import(href)) as { default?: unknown };
-  if (typeof loaded.default !== 'function') throw new TypeError(`${href} has no default export function`);
-  return loaded.default as VersionFunction;
+  const module = (await loadModule(href)) as { default?: unknown };
+  if (typeof module.default !== 'function') throw new TypeError(`${href} has no default export function`);
+  return module.default as VersionFunction;
 }
 
 // Exit code for an injected crash, so that logs tell it from a version's own exit.
 const INJECTED_CRASH_EXIT_CODE = 70;
 
-async function runVersion(task: WorkerTask): Promise<unknown> {
-  version ??= await loading;
-  if (task.warmUp === true) return undefined;
-  if (task.fault === undefined) return version(task.input);
-  return suffer(version, task.fault, task.input);
+async function runTask(task: WorkerTask): Promise<unknown> {
+  loaded ??= await loading;
+  const [version, arrays] = loaded;
+  switch (task.kind) {
+    case 'warm-up':
+      return undefined;
+    case 'one': {
+      const input = arrays.unpack(task.input);
+      const result = task.fault === undefined ? version(input) : await suffer(version, task.fault, input);
+      return arrays.pack(result);
+    }
+    case 'batch':
+      // Each call on its own: what the version throws on one input is that call's failure alone.
+      return task.inputs.map((input): BatchEntry => {
+        try {
+          return { ok: true, result: version(input) };
+        } catch (error) {
+          return { ok: false, message: error instanceof Error ? error.message : String(error) };
+        }
+      });
+    default:
+      return unhandled(task);
+  }
 }
 
 async function suffer(version: VersionFunction, fault: WorkerFault, input: unknown): Promise<unknown> {
@@ -54,8 +82,8 @@ async function suffer(version: VersionFunction, fault: WorkerFault, input: unkno
       version(input);
       throw new Error('injected exception');
     case 'hang':
-      // An omission: the thread stays alive and idle and never answers; only the budget's
-      // abort (which terminates this worker) ends the task.
+      // An omission: the thread stays alive and idle and never answers; only the gateway's abort
+      // (which terminates this worker) ends the task.
       return new Promise(() => undefined);
     case 'oom':
       return exhaustHeap();
@@ -65,9 +93,9 @@ async function suffer(version: VersionFunction, fault: WorkerFault, input: unkno
   return undefined;
 }
 
-/** A new worker fault fails to compile here until it is handled above. */
-function unhandled(fault: never): never {
-  throw new Error(`unhandled worker fault ${JSON.stringify(fault)}`);
+/** A new task kind or worker fault fails to compile here until it is handled above. */
+function unhandled(value: never): never {
+  throw new Error(`unhandled ${JSON.stringify(value)}`);
 }
 
 function exhaustHeap(): never {
@@ -77,4 +105,4 @@ function exhaustHeap(): never {
   for (;;) hoard.push(new Array<number>(1 << 20).fill(hoard.length));
 }
 
-module.exports = runVersion;
+module.exports = runTask;

@@ -1,0 +1,83 @@
+/**
+ * Large arrays of numbers or int64 bigints cross the thread boundary as typed arrays.
+ *
+ * Structured clone copies a JavaScript array element by element, on the sending thread: for the
+ * 1,000,000 values of a Statistics request, once per version, on the gateway's event loop. A
+ * typed array is cloned as one block copy, so each version still gets a copy of its own (a
+ * buffer shared between versions would be a common-mode path), at the cost of a memcpy. The
+ * receiving side turns it back into the plain array the contract promises.
+ *
+ * The packed arrays travel beside the object, never inside it: what a version returns cannot be
+ * mistaken for a packed array, whatever it contains. Only top-level fields are looked at: the
+ * large inputs and results are `{ values: [...] }` and `{ kind: 'value', value: [...] }`.
+ *
+ * The worker entry loads this module the way it loads a version (see version-worker.cts).
+ */
+
+// Below this, a plain clone is as cheap as packing and unpacking.
+const MIN_PACKED_LENGTH = 1_024;
+
+/** An object with its large arrays taken out and packed; `fields` is absent when there were none. */
+export interface Packed {
+  readonly rest: unknown;
+  readonly fields?: Readonly<Record<string, Float64Array | BigInt64Array>>;
+}
+
+const packedObjects = new WeakMap<object, Packed>();
+
+/**
+ * `value` with its large top-level arrays packed. Cached per object: the versions of one call
+ * share the packing work, and each clone of the result is still a copy of its own.
+ */
+export function pack(value: unknown): Packed {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { rest: value };
+  const cached = packedObjects.get(value);
+  if (cached !== undefined) return cached;
+  let rest: Record<string, unknown> | undefined;
+  let fields: Record<string, Float64Array | BigInt64Array> | undefined;
+  for (const [key, field] of Object.entries(value)) {
+    const typed = Array.isArray(field) ? typedArrayOf(field) : undefined;
+    if (typed === undefined) continue;
+    rest ??= { ...(value as Record<string, unknown>) };
+    delete rest[key];
+    (fields ??= {})[key] = typed;
+  }
+  const packed: Packed = rest === undefined || fields === undefined ? { rest: value } : { rest, fields };
+  packedObjects.set(value, packed);
+  return packed;
+}
+
+/** The inverse of pack: the object again, with new plain arrays. */
+export function unpack(packed: Packed): unknown {
+  if (packed.fields === undefined) return packed.rest;
+  const value = { ...(packed.rest as Record<string, unknown>) };
+  for (const [key, typed] of Object.entries(packed.fields)) value[key] = Array.from(typed as ArrayLike<number | bigint>);
+  return value;
+}
+
+/** The typed form of an array of only numbers or only int64 bigints; undefined for anything else. */
+function typedArrayOf(array: readonly unknown[]): Float64Array | BigInt64Array | undefined {
+  if (array.length < MIN_PACKED_LENGTH) return undefined;
+  const first: unknown = array[0];
+  if (typeof first === 'number') {
+    const data = new Float64Array(array.length);
+    for (let index = 0; index < array.length; index++) {
+      const item: unknown = array[index];
+      if (typeof item !== 'number') return undefined;
+      data[index] = item;
+    }
+    return data;
+  }
+  if (typeof first === 'bigint') {
+    const data = new BigInt64Array(array.length);
+    for (let index = 0; index < array.length; index++) {
+      const item: unknown = array[index];
+      if (typeof item !== 'bigint') return undefined;
+      data[index] = item;
+      // A bigint outside int64 wraps silently when stored: such an array is left as it is.
+      if (data[index] !== item) return undefined;
+    }
+    return data;
+  }
+  return undefined;
+}
