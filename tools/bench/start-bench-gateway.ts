@@ -48,6 +48,10 @@ export function whyNotStarted(error: unknown): string {
   const lines = text.split('\n').map(line => line.trim()).filter(line => line !== '');
   // The gateway lists every configuration problem as "  - field: problem" (exit 2).
   const problems = lines.filter(line => line.startsWith('- ')).map(line => line.slice(2));
-  const reason = problems.length > 0 ? `configuration refused: ${problems.join('; ')}` : (lines[0] ?? 'unknown reason');
-  return reason.length > 300 ? `${reason.slice(0, 300)}...` : reason;
+  if (problems.length === 0) return lines[0] ?? 'unknown reason';
+  // Several unknown versions repeat the same "(known: ...)" list: said once, at the end.
+  const known = /\s\(known: [^)]*\)$/.exec(problems[0] ?? '')?.[0];
+  const shared = known !== undefined && problems.every(problem => problem.endsWith(known));
+  const listed = shared ? problems.map(problem => problem.slice(0, -known.length)) : problems;
+  return `configuration refused: ${listed.join('; ')}${shared ? known : ''}`;
 }
