@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     'plain: a grpc-js server in the bench process, Sort inline on its event loop with versions/sort/merge (no pool, no vote, the gateway\'s server options)',
     'nvote: the compiled gateway (dist/voter/main.js), a process of its own per configuration, started one after another; every version in its own worker pool',
     `each round: ${formatCount(options.warmupMs)} ms warm-up (not recorded) + ${formatCount(options.durationMs)} ms measured, from a load-generator worker thread of the bench with the same ` +
-      'seeded requests for every server; after each gateway round the bench waits for its straggler versions (nvote_inflight_requests = 0)',
+      'seeded requests for every server; after each gateway round the bench waits for its straggler versions (nvote_inflight_requests and nvote_settling_requests = 0)',
     `${CLOSED_WINDOW_RULE}, so that calls as slow as the window are counted over whole cycles`,
     `every server is primed after its start with ${formatCount(2 * options.warmupMs)} ms of unrecorded Sort load at c=16 (the default gateway after its idle RSS is read)`,
     '',

@@ -46,7 +46,8 @@ export async function runHungSection(context: BenchContext): Promise<SectionRepo
     await prime(context, nvote);
     versions = await votedVersions(nvote.address, 'Sort');
     if (!versions.includes(HUNG_VERSION)) throw new Error(`the gateway does not run ${HUNG_VERSION} (it runs ${versions.join(', ')})`);
-    const full = Math.max(...(await metricSamples(nvote.gateway.metrics, 'nvote_pool_threads')).map(sample => sample.value));
+    // Elastic pools: each pool's own size once primed, not one size for all.
+    const full = new Map((await metricSamples(nvote.gateway.metrics, 'nvote_pool_threads')).map(sample => [sample.labels['version'] ?? '', sample.value]));
     for (let round = 0; round < options.rounds; round++) {
       for (const condition of abba<Condition>(round, 'fault-free', 'hung')) {
         if (condition === 'hung' && faultId === undefined) {
