@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createAdmission, createAdmissionPlugin, type MethodLoad } from './admission/index.js';
+import { createAdmission, createAdmissionPlugin, createEventLoopLag, type MethodLoad } from './admission/index.js';
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.js';
@@ -74,6 +74,7 @@ export function createApp(options: AppOptions): App {
     });
   }
   let shuttingDown = false;
+  const loopLag = createEventLoopLag();
   let stopping: Promise<void> | undefined;
   let edge: GrpcEdge | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -134,11 +135,15 @@ export function createApp(options: AppOptions): App {
   });
 
   const admission = createAdmissionPlugin({
-    admission: createAdmission({
-      maxInFlight: config.maxInFlight,
-      maxInFlightBytes: config.maxInFlightBytes,
-      maxQueueWaitMs: config.maxQueueWaitMs,
-    }),
+    admission: createAdmission(
+      {
+        maxInFlight: config.maxInFlight,
+        maxInFlightBytes: config.maxInFlightBytes,
+        maxQueueWaitMs: config.maxQueueWaitMs,
+        maxEventLoopLagMs: config.maxEventLoopLagMs,
+      },
+      () => loopLag.lagMs(),
+    ),
     loadOf: (method): MethodLoad => {
       const runners = runnersOf(method);
       return { runners, majority: majorityOf(runners.length), failing: () => health.failingVersions(method) };
@@ -241,6 +246,7 @@ export function createApp(options: AppOptions): App {
     // Running tasks are abandoned: versions have no side effects to finish.
     await withinMs(Promise.all([...runnersByMethod.values()].flat().map(runner => runner.close())), RUNNER_CLOSE_LIMIT_MS);
     await metricsServer?.close();
+    loopLag.stop();
     logger.info({ ms: Math.round(performance.now() - started) }, 'nvote gateway stopped');
   }
 }

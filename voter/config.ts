@@ -5,9 +5,10 @@ import type { Tolerance } from './vote/index.js';
 export const DEFAULTS = {
   listen: '0.0.0.0:50051', // gRPC, host:port (port 0 picks a free port)
   metricsListen: '0.0.0.0:9464', // Prometheus /metrics over HTTP/1.1
-  maxInFlight: 256, // voted calls admitted at once, until each is decided; past it RESOURCE_EXHAUSTED
+  maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
   maxInFlightBytes: 256 * 1024 * 1024, // bytes the admitted calls may hold (wire size × (2 + versions)); past it RESOURCE_EXHAUSTED
   maxQueueWaitMs: 250, // ms, refuse a call when its versions' queues would delay it longer than this
+  maxEventLoopLagMs: 200, // ms, refuse calls while the gateway's event loop runs this far behind (calls in flight)
   defaultTimeoutMs: 5_000, // ms, each version's budget when the client sets no deadline
   maxTimeoutMs: 60_000, // ms, cap on a budget derived from a client deadline
   deadlineMarginMs: 50, // ms, budgets end this long before the client deadline, so the vote can answer
@@ -67,6 +68,7 @@ const fileSchema = z.strictObject({
   maxInFlight: positiveInt.optional(),
   maxInFlightBytes: positiveInt.optional(),
   maxQueueWaitMs: positiveInt.optional(),
+  maxEventLoopLagMs: positiveInt.optional(),
   health: healthSchema.optional(),
   defaultTimeoutMs: positiveInt.optional(),
   maxTimeoutMs: positiveInt.optional(),
@@ -134,6 +136,7 @@ export interface Config {
   readonly maxInFlight: number;
   readonly maxInFlightBytes: number;
   readonly maxQueueWaitMs: number;
+  readonly maxEventLoopLagMs: number;
   readonly health: HealthSettings;
   readonly maxTimeoutMs: number;
   readonly deadlineMarginMs: number;
@@ -197,6 +200,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     maxInFlight: file.maxInFlight ?? DEFAULTS.maxInFlight,
     maxInFlightBytes: file.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
     maxQueueWaitMs: file.maxQueueWaitMs ?? DEFAULTS.maxQueueWaitMs,
+    maxEventLoopLagMs: file.maxEventLoopLagMs ?? DEFAULTS.maxEventLoopLagMs,
     health: {
       failureThreshold: file.health?.failureThreshold ?? DEFAULTS.healthFailureThreshold,
       probeIntervalMs: file.health?.probeIntervalMs ?? DEFAULTS.healthProbeIntervalMs,

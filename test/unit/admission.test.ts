@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAdmission, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/admission/index.js';
 import type { RunnerLoad as PoolLoad } from '../../voter/runners/index.js';
 
-const LIMITS = { maxInFlight: 3, maxInFlightBytes: 1_000, maxQueueWaitMs: 100 };
+const LIMITS = { maxInFlight: 3, maxInFlightBytes: 1_000, maxQueueWaitMs: 100, maxEventLoopLagMs: 200 };
 const idle: PoolLoad = { outstanding: 0, estimatedWaitMs: 0 };
 const waiting = (estimatedWaitMs: number): PoolLoad => ({ outstanding: 5, estimatedWaitMs });
 
@@ -11,6 +11,19 @@ function methodOf(loads: readonly PoolLoad[], failing = 0): MethodLoad {
 }
 
 describe('admission', () => {
+  it('refuses calls as overloaded while the event loop runs too far behind, once something is in flight', () => {
+    let lagMs = 500;
+    const admission = createAdmission(LIMITS, () => lagMs);
+    const method = methodOf([idle, idle, idle]);
+    // An idle gateway whose loop was blocked (start-up, one long decode) has nothing to shed.
+    const first = admission.admit(method, 1, 1_000);
+    expect('release' in first).toBe(true);
+    expect(admission.admit(method, 1, 1_000)).toEqual({ reason: 'overloaded', message: 'the event loop is 500 ms behind; the limit is 200 ms' });
+    expect(admission.check(method, 1, 1_000)).toMatchObject({ reason: 'overloaded' });
+    lagMs = 200;
+    expect('release' in admission.admit(method, 1, 1_000)).toBe(true);
+  });
+
   it('admits up to maxInFlight calls and refuses the next as overloaded until one is released', () => {
     const admission = createAdmission(LIMITS);
     const method = methodOf([idle, idle, idle]);

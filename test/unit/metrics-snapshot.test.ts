@@ -355,7 +355,7 @@ describe('createMetrics', () => {
       nvote_rejected_requests_total{reason="queue"} 0
       nvote_rejected_requests_total{reason="shutting_down"} 1
 
-      # HELP nvote_inflight_requests Voted calls admitted and not yet decided.
+      # HELP nvote_inflight_requests Voted calls admitted whose versions have not all settled (settling ones included).
       # TYPE nvote_inflight_requests gauge
       nvote_inflight_requests 2
 

@@ -25,7 +25,7 @@ export interface AdmissionPluginOptions {
 
 /**
  * Admission as a plug-in: the interceptor admits a call (or refuses it before any version runs)
- * and holds its ticket until the vote is decided; the screen answers from a call's method
+ * and holds its ticket until every version has settled; the screen answers from a call's method
  * and budget alone, before its message is read (the edge calls it on metadata).
  */
 export interface AdmissionPlugin {
@@ -70,11 +70,14 @@ export function createAdmissionPlugin(options: AdmissionPluginOptions): Admissio
         const ticket = admission.admit(load, bytes, call.budgetMs);
         if (!('release' in ticket)) throw refused(call.method, ticket);
         sink.inFlight(admission.inFlight, admission.inFlightBytes);
-        // Held until the vote is decided, not until its last straggler settles: runners drop the
-        // stragglers not yet started, and bound the running ones by their threads and call slots.
-        // The last version may settle before or after the decision is seen here.
+        // Held until the last version settles: stragglers still hold inputs and threads, and a
+        // loaded gateway must shed new calls rather than let them all miss their deadlines.
+        // Runners drop stragglers not started at the decision, so a hung version's calls hold
+        // their tickets for the grace at most. nvote_settling_requests counts the decided ones.
         let phase: 'deciding' | 'settling' | 'settled' = 'deciding';
         call.onSettled(() => {
+          ticket.release();
+          sink.inFlight(admission.inFlight, admission.inFlightBytes);
           if (phase === 'settling') {
             settling -= 1;
             sink.settling(settling);
@@ -84,8 +87,6 @@ export function createAdmissionPlugin(options: AdmissionPluginOptions): Admissio
         try {
           return await next(call);
         } finally {
-          ticket.release();
-          sink.inFlight(admission.inFlight, admission.inFlightBytes);
           if (phase === 'deciding') {
             phase = 'settling';
             settling += 1;

@@ -6,12 +6,14 @@ import type { RunnerLoad } from '../runners/index.js';
  * a healthy version queued behind the burst would miss its budget: one fault would become two.
  */
 export interface AdmissionLimits {
-  /** Voted calls admitted at once, until each is decided. */
+  /** Voted calls admitted at once, stragglers included. */
   readonly maxInFlight: number;
   /** Bytes the admitted calls may hold: each request's wire size, times its copies. */
   readonly maxInFlightBytes: number;
   /** A call is refused when the versions that make its majority would wait longer than this. */
   readonly maxQueueWaitMs: number;
+  /** A call is refused while the gateway's event loop runs more than this far behind. */
+  readonly maxEventLoopLagMs: number;
 }
 
 // A version counts as able to answer a call when its wait for a worker fits in this share of the
@@ -53,13 +55,20 @@ export interface Admission {
   readonly limits: AdmissionLimits;
 }
 
-export function createAdmission(limits: AdmissionLimits): Admission {
+/** `eventLoopLagMs` says how far behind the event loop runs now (event-loop-lag.ts). */
+export function createAdmission(limits: AdmissionLimits, eventLoopLagMs: () => number = () => 0): Admission {
   let inFlight = 0;
   let inFlightBytes = 0;
 
   const refusalFor = (load: MethodLoad, bytes: number, budgetMs: number): Refusal | undefined => {
     if (inFlight >= limits.maxInFlight) {
       return { reason: 'overloaded', message: `${inFlight} voted calls in flight; the limit is ${limits.maxInFlight}` };
+    }
+    // Only when something is in flight: an idle gateway whose loop was blocked (a long decode,
+    // start-up) has nothing to shed.
+    const lag = eventLoopLagMs();
+    if (inFlight > 0 && lag > limits.maxEventLoopLagMs) {
+      return { reason: 'overloaded', message: `the event loop is ${Math.round(lag)} ms behind; the limit is ${limits.maxEventLoopLagMs} ms` };
     }
     // A call larger than the whole budget still runs when nothing else is held: refusing it
     // forever would make a valid request impossible to serve.

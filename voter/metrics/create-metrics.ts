@@ -139,7 +139,7 @@ export function createMetrics(
   });
   const inFlight = new Gauge({
     name: 'nvote_inflight_requests',
-    help: 'Voted calls admitted and not yet decided.',
+    help: 'Voted calls admitted whose versions have not all settled (settling ones included).',
     registers,
   });
   const settling = new Gauge({
