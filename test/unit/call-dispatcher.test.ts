@@ -213,6 +213,25 @@ describe('the call dispatcher', () => {
     expect(outcomes.map(outcome => (outcome.current as { value: RunOutcome }).value.kind)).toEqual(['returned', 'returned']);
   });
 
+  it('gives a batch with a nearly spent call 100 ms at least: that call is stopped alone, the batch goes on', async () => {
+    const { pool, submitted } = fakePool(1);
+    const dispatcher = createCallDispatcher(pool, { onWorkerLost: () => undefined });
+    const spent = callOf([2n, 1n], { budgetEndsAt: performance.now() + 10 });
+    const fine = callOf([4n, 3n], { budgetEndsAt: performance.now() + 2_000 });
+    const outcomes = [spent, fine].map(({ call }) => track(dispatcher.dispatch(call)));
+    await turn();
+    await vi.advanceTimersByTimeAsync(10);
+    spent.stop('timeout');
+    await turn();
+    expect(outcomes[0]?.current).toEqual({ state: 'resolved', value: { kind: 'failed', failure: 'timeout', detail: 'stopped while running' } });
+    await vi.advanceTimersByTimeAsync(80);
+    expect(submitted[0]?.signal.aborted).toBe(false);
+    answer(submitted[0] as SubmittedTask);
+    await turn();
+    expect(outcomes[1]?.current).toEqual({ state: 'resolved', value: { kind: 'returned', result: value(fine.call.input) } });
+    expect(submitted).toHaveLength(1);
+  });
+
   it('drops a call still queued when its vote is decided, at no cost, but lets a running one go on', async () => {
     const { pool, submitted } = fakePool(1);
     const dispatcher = createCallDispatcher(pool, { onWorkerLost: () => undefined });

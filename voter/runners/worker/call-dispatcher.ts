@@ -52,7 +52,10 @@ const BATCH_TARGET_MS = 5;
 const LARGE_CALL_BYTES = 64 * 1024;
 // A batch still running when this share of its most urgent call's remaining budget has passed is
 // given up, and its calls are re-run one by one: a hung input must not cost the others their answer.
+// Never sooner than BATCH_MIN_WATCHDOG_MS: a call whose budget is nearly spent is stopped on its
+// own, and must not get its batch's thread killed with it.
 const BATCH_BUDGET_SHARE = 0.5;
+const BATCH_MIN_WATCHDOG_MS = 100;
 // Weight of the newest sample in the moving averages of how long a call holds a worker.
 const HOLD_TIME_WEIGHT = 0.2;
 // A task whose calls have all been stopped is killed (its thread terminated) at once the first
@@ -196,7 +199,7 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
     } else {
       work = { kind: 'batch', inputs: members.map(member => member.call.input) };
       const remainingMs = Math.min(...members.map(member => member.call.budgetEndsAt)) - task.startedAt;
-      task.timer = setTimeout(() => stopTask(task, 'given_up'), Math.max(0, remainingMs * BATCH_BUDGET_SHARE));
+      task.timer = setTimeout(() => stopTask(task, 'given_up'), Math.max(BATCH_MIN_WATCHDOG_MS, remainingMs * BATCH_BUDGET_SHARE));
     }
     pool.submit(work, task.controller.signal).then(
       result => completed(task, result),
