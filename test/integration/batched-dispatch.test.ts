@@ -84,15 +84,17 @@ describe('batched dispatch on real worker threads', () => {
     });
   });
 
-  it('drops a call still waiting for a thread when its vote is decided: it never runs', { timeout: 30_000 }, async () => {
+  it('drops a call still waiting for a thread when its vote is decided and another waits: it never runs', { timeout: 30_000 }, async () => {
     await withRunner(async runner => {
       const busy = runner.run(runOf([2n, 1n]), new AbortController().signal);
       const decision = new AbortController();
       const waiting = runner.run(runOf([66n, 0n], decision.signal), new AbortController().signal);
+      const behind = runner.run(runOf([4n, 3n]), new AbortController().signal);
       decision.abort('decided');
       // Had it run, the poison would have crashed the thread.
       expect(await waiting).toEqual({ kind: 'failed', failure: 'cancelled', detail: 'not started: the vote was decided without it' });
       expect(await busy).toEqual(value([2n, 1n]));
+      expect(await behind).toEqual(value([4n, 3n]));
     });
   });
 });

@@ -232,14 +232,16 @@ describe('the call dispatcher', () => {
     expect(submitted).toHaveLength(1);
   });
 
-  it('drops a call still queued when its vote is decided, at no cost, but lets a running one go on', async () => {
+  it('drops a call still queued when its vote is decided and others wait behind it, but lets a running one go on', async () => {
     const { pool, submitted } = fakePool(1);
     const dispatcher = createCallDispatcher(pool, { onWorkerLost: () => undefined });
     const running = callOf([2n, 1n]);
     const runningOutcome = track(dispatcher.dispatch(running.call));
     await turn();
     const queued = callOf([4n, 3n]);
+    const behind = callOf([6n, 5n]);
     const queuedOutcome = track(dispatcher.dispatch(queued.call));
+    const behindOutcome = track(dispatcher.dispatch(behind.call));
     await turn();
 
     running.decide();
@@ -250,13 +252,37 @@ describe('the call dispatcher', () => {
       value: { kind: 'failed', failure: 'cancelled', detail: 'not started: the vote was decided without it' },
     });
     expect(runningOutcome.current.state).toBe('pending');
-    expect(dispatcher.load()).toMatchObject({ outstanding: 1, queued: 0 });
+    expect(dispatcher.load()).toMatchObject({ outstanding: 2, queued: 1 });
 
     answer(submitted[0] as SubmittedTask);
     await turn();
     expect(runningOutcome.current.state).toBe('resolved');
-    // The dropped call never reached a thread.
-    expect(submitted).toHaveLength(1);
+    // The dropped call never reached a thread; the one behind it did, alone.
+    expect(submitted.map(inputsOf)).toEqual([[running.call.input], [behind.call.input]]);
+    answer(submitted[1] as SubmittedTask);
+    await turn();
+    expect(behindOutcome.current.state).toBe('resolved');
+  });
+
+  it('still runs a decided call that waits alone: it delays no one, and its verdict is evidence', async () => {
+    const { pool, submitted } = fakePool(1);
+    const dispatcher = createCallDispatcher(pool, { onWorkerLost: () => undefined });
+    const running = callOf([2n, 1n]);
+    void dispatcher.dispatch(running.call);
+    await turn();
+    const straggler = callOf([4n, 3n]);
+    const outcome = track(dispatcher.dispatch(straggler.call));
+    await turn();
+    straggler.decide();
+    await turn();
+    expect(outcome.current.state).toBe('pending');
+
+    answer(submitted[0] as SubmittedTask);
+    await turn();
+    expect(inputsOf(submitted[1])).toEqual([straggler.call.input]);
+    answer(submitted[1] as SubmittedTask);
+    await turn();
+    expect(outcome.current).toEqual({ state: 'resolved', value: { kind: 'returned', result: value(straggler.call.input) } });
   });
 
   it('kills a task whose calls were all stopped at once the first time, then backs off while the version stays hung', async () => {

@@ -46,9 +46,9 @@ export interface VersionRun {
   /** When the version's budget ends, on the `performance.now()` clock. */
   readonly budgetEndsAt: number;
   /**
-   * Aborts once the vote is decided without this run. A runner drops a run it has not started
-   * yet (outcome `cancelled`): a straggler not yet begun costs nothing. One already running goes
-   * on until the run's own signal stops it (the stragglers' grace).
+   * Aborts once the vote is decided without this run. A runner may drop a run it has not started
+   * yet (outcome `cancelled`) rather than let it delay other calls: a straggler not yet begun
+   * costs nothing. One already running goes on until the run's own signal stops it (the grace).
    */
   readonly decided: AbortSignal;
   /** Per-call state of plug-ins; a runner decorator reads its own (fault injection reads its plan). */

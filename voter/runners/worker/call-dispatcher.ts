@@ -14,7 +14,7 @@ export interface DispatchedCall {
   readonly budgetEndsAt: number;
   /** Stops the call: budget over, straggler grace over, call ended. */
   readonly signal: AbortSignal;
-  /** The vote no longer needs this answer: a call not started yet is dropped. */
+  /** The vote no longer needs this answer: a call not started yet, with others waiting, is dropped. */
   readonly decided: AbortSignal;
 }
 
@@ -72,6 +72,8 @@ interface Entry {
   /** Runs in a task of its own: a fault, a large input, or a batch that failed around it. */
   alone: boolean;
   queued: boolean;
+  /** Its vote was decided while it waited: it runs only if nothing else is waiting. */
+  decided: boolean;
   task: Task | undefined;
   settled: boolean;
   readonly resolve: (outcome: RunOutcome) => void;
@@ -98,7 +100,9 @@ interface Task {
  * - when a batch task fails as a whole (its thread crashed, ran out of heap, or hung past the
  *   batch's deadline), its calls are re-run one by one within their own budgets, so that one
  *   call's poison input costs no other call this version;
- * - a call not yet started when its vote is decided is dropped, and costs nothing;
+ * - a call not yet started when its vote is decided is dropped as soon as another call waits
+ *   behind it: it costs nothing, and delays no one; alone in the line it still runs, so that an
+ *   idle version's verdict (its disagreement, the evidence) is not lost to a moment's contention;
  * - a task whose calls have all been stopped is killed, at once or after a back-off (above).
  * What a batch shares: one thread, one structured clone, one task's start and end. Not shared:
  * inputs (each call its own), results, failures, budgets, verdicts.
@@ -146,6 +150,10 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
       const entry = retries.shift() ?? queue.shift();
       if (entry === undefined) return undefined;
       if (entry.settled) continue;
+      if (entry.decided && queuedCalls > 1) {
+        settle(entry, failed('cancelled', NOT_STARTED));
+        continue;
+      }
       entry.queued = false;
       queuedCalls -= 1;
       return entry;
@@ -156,7 +164,10 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
     if (retries.size > 0) return undefined;
     for (;;) {
       const entry = queue.peek();
-      if (entry === undefined || !entry.settled) return entry;
+      if (entry === undefined) return undefined;
+      // The same rule as take(), so that the entry peeked is the one taken next.
+      if (!entry.settled && entry.decided && queuedCalls > 1) settle(entry, failed('cancelled', NOT_STARTED));
+      if (!entry.settled) return entry;
       queue.shift();
     }
   };
@@ -289,17 +300,20 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
     dispatch(call) {
       if (closing) return Promise.resolve(failed('cancelled', 'the runner is closed'));
       if (call.signal.aborted) return Promise.resolve(failed(failureOfStop(call.signal), 'stopped before it started'));
-      if (call.decided.aborted) return Promise.resolve(failed('cancelled', NOT_STARTED));
+      if (call.decided.aborted && queuedCalls > 0) return Promise.resolve(failed('cancelled', NOT_STARTED));
       return new Promise<RunOutcome>(resolve => {
         const onStop = (): void => stopCall(entry);
         const onDecided = (): void => {
-          if (entry.task === undefined) settle(entry, failed('cancelled', NOT_STARTED));
+          if (entry.task !== undefined) return;
+          entry.decided = true;
+          if (queuedCalls > 1) settle(entry, failed('cancelled', NOT_STARTED));
         };
         const entry: Entry = {
           call,
           expectedMs: expectedHoldMs(call.inputBytes),
           alone: call.fault !== undefined || call.inputBytes > LARGE_CALL_BYTES,
           queued: true,
+          decided: call.decided.aborted,
           task: undefined,
           settled: false,
           resolve,
