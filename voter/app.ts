@@ -74,7 +74,7 @@ export function createApp(options: AppOptions): App {
     });
   }
   let shuttingDown = false;
-  const loopLag = createEventLoopLag();
+  const loopLag = config.maxEventLoopLagMs === undefined ? undefined : createEventLoopLag();
   let stopping: Promise<void> | undefined;
   let edge: GrpcEdge | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -142,7 +142,7 @@ export function createApp(options: AppOptions): App {
         maxQueueWaitMs: config.maxQueueWaitMs,
         maxEventLoopLagMs: config.maxEventLoopLagMs,
       },
-      () => loopLag.lagMs(),
+      () => loopLag?.lagMs() ?? 0,
     ),
     loadOf: (method): MethodLoad => {
       const runners = runnersOf(method);
@@ -246,7 +246,7 @@ export function createApp(options: AppOptions): App {
     // Running tasks are abandoned: versions have no side effects to finish.
     await withinMs(Promise.all([...runnersByMethod.values()].flat().map(runner => runner.close())), RUNNER_CLOSE_LIMIT_MS);
     await metricsServer?.close();
-    loopLag.stop();
+    loopLag?.stop();
     logger.info({ ms: Math.round(performance.now() - started) }, 'nvote gateway stopped');
   }
 }

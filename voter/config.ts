@@ -8,7 +8,7 @@ export const DEFAULTS = {
   maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
   maxInFlightBytes: 256 * 1024 * 1024, // bytes the admitted calls may hold (wire size × (2 + versions)); past it RESOURCE_EXHAUSTED
   maxQueueWaitMs: 250, // ms, refuse a call when its versions' queues would delay it longer than this
-  maxEventLoopLagMs: 200, // ms, refuse calls while the gateway's event loop runs this far behind (calls in flight)
+  // maxEventLoopLagMs: off unless set; ms, refuse calls while the event loop runs this far behind (calls in flight)
   defaultTimeoutMs: 5_000, // ms, each version's budget when the client sets no deadline
   maxTimeoutMs: 60_000, // ms, cap on a budget derived from a client deadline
   deadlineMarginMs: 50, // ms, budgets end this long before the client deadline, so the vote can answer
@@ -136,7 +136,8 @@ export interface Config {
   readonly maxInFlight: number;
   readonly maxInFlightBytes: number;
   readonly maxQueueWaitMs: number;
-  readonly maxEventLoopLagMs: number;
+  /** Off (undefined) unless configured. */
+  readonly maxEventLoopLagMs: number | undefined;
   readonly health: HealthSettings;
   readonly maxTimeoutMs: number;
   readonly deadlineMarginMs: number;
@@ -200,7 +201,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     maxInFlight: file.maxInFlight ?? DEFAULTS.maxInFlight,
     maxInFlightBytes: file.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
     maxQueueWaitMs: file.maxQueueWaitMs ?? DEFAULTS.maxQueueWaitMs,
-    maxEventLoopLagMs: file.maxEventLoopLagMs ?? DEFAULTS.maxEventLoopLagMs,
+    maxEventLoopLagMs: file.maxEventLoopLagMs,
     health: {
       failureThreshold: file.health?.failureThreshold ?? DEFAULTS.healthFailureThreshold,
       probeIntervalMs: file.health?.probeIntervalMs ?? DEFAULTS.healthProbeIntervalMs,

@@ -26,7 +26,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       maxInFlight: config.maxInFlight,
       maxInFlightBytes: config.maxInFlightBytes,
       maxQueueWaitMs: config.maxQueueWaitMs,
-      maxEventLoopLagMs: config.maxEventLoopLagMs,
+      maxEventLoopLagMs: config.maxEventLoopLagMs ?? 'off',
       maxTimeoutMs: config.maxTimeoutMs,
       deadlineMarginMs: config.deadlineMarginMs,
       stragglerGraceMs: config.stragglerGraceMs,

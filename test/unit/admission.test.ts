@@ -24,6 +24,12 @@ describe('admission', () => {
     expect('release' in admission.admit(method, 1, 1_000)).toBe(true);
   });
 
+  it('never refuses for lag when no lag limit is configured (the default)', () => {
+    const admission = createAdmission({ ...LIMITS, maxEventLoopLagMs: undefined }, () => 10_000);
+    const method = methodOf([idle, idle, idle]);
+    expect([1, 2, 3].map(() => 'release' in admission.admit(method, 1, 1_000))).toEqual([true, true, true]);
+  });
+
   it('admits up to maxInFlight calls and refuses the next as overloaded until one is released', () => {
     const admission = createAdmission(LIMITS);
     const method = methodOf([idle, idle, idle]);

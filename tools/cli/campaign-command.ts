@@ -226,6 +226,9 @@ function startLocalGateway(plan: CampaignPlan): Promise<GatewayProcess> {
       maxOldGenerationMb: 64,
       deadlineMarginMs: Math.min(500, Math.floor(plan.deadlineMs / 4)),
       maxInFlight: Math.max(256, plan.concurrency * 4),
+      // Shed load when the event loop falls behind: at high concurrency an admitted call would
+      // otherwise miss its deadline (the figures in the README's known limits are with this).
+      maxEventLoopLagMs: 200,
       faultInjection: { enabled: true, maxActiveFaults: 10_000 },
     },
   });

@@ -12,8 +12,8 @@ export interface AdmissionLimits {
   readonly maxInFlightBytes: number;
   /** A call is refused when the versions that make its majority would wait longer than this. */
   readonly maxQueueWaitMs: number;
-  /** A call is refused while the gateway's event loop runs more than this far behind. */
-  readonly maxEventLoopLagMs: number;
+  /** A call is refused while the gateway's event loop runs more than this far behind (undefined: never). */
+  readonly maxEventLoopLagMs: number | undefined;
 }
 
 // A version counts as able to answer a call when its wait for a worker fits in this share of the
@@ -66,8 +66,8 @@ export function createAdmission(limits: AdmissionLimits, eventLoopLagMs: () => n
     }
     // Only when something is in flight: an idle gateway whose loop was blocked (a long decode,
     // start-up) has nothing to shed.
-    const lag = eventLoopLagMs();
-    if (inFlight > 0 && lag > limits.maxEventLoopLagMs) {
+    const lag = limits.maxEventLoopLagMs === undefined ? 0 : eventLoopLagMs();
+    if (limits.maxEventLoopLagMs !== undefined && inFlight > 0 && lag > limits.maxEventLoopLagMs) {
       return { reason: 'overloaded', message: `the event loop is ${Math.round(lag)} ms behind; the limit is ${limits.maxEventLoopLagMs} ms` };
     }
     // A call larger than the whole budget still runs when nothing else is held: refusing it
