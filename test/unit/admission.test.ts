@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAdmission, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/admission/index.js';
+import { createAdmission, machineBacklogMs, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/admission/index.js';
 import type { RunnerLoad as PoolLoad } from '../../voter/runners/index.js';
 
 const LIMITS = { maxInFlight: 3, maxInFlightBytes: 1_000, maxQueueWaitMs: 100, maxEventLoopLagMs: 200 };
@@ -73,6 +73,26 @@ describe('admission', () => {
     expect('release' in admission.admit(methodOf(oneSlow), 1, 2_000)).toBe(true);
     // A failing version's congested pool is its own fault, not load: the other two suffice.
     expect('release' in admission.admit(methodOf(oneSlow, 1), 1, 1_000)).toBe(true);
+  });
+
+  it('refuses, once a call is in flight, while the work owed to local versions exceeds half the budget on the cores', () => {
+    let backlogMs = 600;
+    const admission = createAdmission(LIMITS, () => 0, () => backlogMs);
+    const method = methodOf([idle, idle, idle]);
+    // An idle gateway has nothing to shed, whatever the estimate says.
+    expect('release' in admission.admit(method, 1, 1_000)).toBe(true);
+    expect(admission.admit(method, 1, 1_000)).toEqual({
+      reason: 'queue',
+      message: "the work already handed to this machine's versions needs 600 ms of its cores; the call has 1000 ms",
+    });
+    expect('release' in admission.admit(method, 1, 2_000)).toBe(true);
+    backlogMs = 500;
+    expect('release' in admission.admit(method, 1, 1_000)).toBe(true);
+  });
+
+  it('sums the thread time owed by local runners over the cores; remote runners owe none', () => {
+    const runners = [{ outstanding: 3, estimatedWaitMs: 0, localWorkMs: 30 }, { outstanding: 1, estimatedWaitMs: 5, localWorkMs: 10 }, { outstanding: 2, estimatedWaitMs: 0 }];
+    expect(machineBacklogMs(runners.map(load => ({ load: () => load })), 2)).toBe(20);
   });
 
   it('asks for a majority plus one spare, never more than N, never less than a majority', () => {

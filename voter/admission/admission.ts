@@ -55,8 +55,16 @@ export interface Admission {
   readonly limits: AdmissionLimits;
 }
 
-/** `eventLoopLagMs` says how far behind the event loop runs now (event-loop-lag.ts). */
-export function createAdmission(limits: AdmissionLimits, eventLoopLagMs: () => number = () => 0): Admission {
+/**
+ * `eventLoopLagMs` says how far behind the event loop runs now (event-loop-lag.ts);
+ * `machineBacklogMs` how long this machine's cores need for the work already handed to its
+ * local versions (all methods: their threads share the cores).
+ */
+export function createAdmission(
+  limits: AdmissionLimits,
+  eventLoopLagMs: () => number = () => 0,
+  machineBacklogMs: () => number = () => 0,
+): Admission {
   let inFlight = 0;
   let inFlightBytes = 0;
 
@@ -76,6 +84,16 @@ export function createAdmission(limits: AdmissionLimits, eventLoopLagMs: () => n
       return {
         reason: 'memory',
         message: `calls in flight hold ${inFlightBytes} bytes; this one needs ${bytes} and the budget is ${limits.maxInFlightBytes}`,
+      };
+    }
+    // Each version's own line can look short while all of them wait for the same few cores: a
+    // 1,000-call campaign at c=64 with worker restarts and 100,000-value inputs admitted calls
+    // whose versions then timed out unstarted, 103 unanswered.
+    const backlogMs = inFlight > 0 ? machineBacklogMs() : 0;
+    if (backlogMs > budgetMs * BUDGET_SHARE) {
+      return {
+        reason: 'queue',
+        message: `the work already handed to this machine's versions needs ${Math.round(backlogMs)} ms of its cores; the call has ${Math.round(budgetMs)} ms`,
       };
     }
     let prompt = 0;

@@ -61,6 +61,11 @@ export interface RunnerLoad {
   readonly outstanding: number;
   /** How long a run handed over now would wait before it starts (ms); 0 when it starts at once. */
   readonly estimatedWaitMs: number;
+  /**
+   * Thread time this machine's CPUs still owe the runs handed over (ms): running and waiting.
+   * Absent for runners whose work is done elsewhere (remote).
+   */
+  readonly localWorkMs?: number;
 }
 
 /** What the runner knows of its own state, for gauges and logs (health itself comes from verdicts). */

@@ -65,8 +65,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     run: (run, signal) => dispatch(run, signal, undefined),
     runWithWorkerFault: (run, fault, signal) => dispatch(run, signal, fault),
     load: () => {
-      const { outstanding, estimatedWaitMs, holdMs } = dispatcher.load();
-      return { outstanding, estimatedWaitMs, holdMs };
+      const { outstanding, estimatedWaitMs, holdMs, workMs } = dispatcher.load();
+      return { outstanding, estimatedWaitMs, holdMs, localWorkMs: workMs };
     },
     health: (): RunnerHealth => ({
       state: closing ? 'unavailable' : pool.threads > 0 ? 'ready' : 'starting',
