@@ -7,7 +7,7 @@ import { seededRandom, type SeededRandom } from './seeded-random.js';
 import { BENIGN_KINDS, validateAgainstVersions, type CampaignPlan } from './campaign-plan.js';
 import { createComputeCaller, type CallOutcome, type ComputeCaller } from './compute-caller.js';
 import type { HistoryEntry } from './history.js';
-import type { AnyWorkload } from './workload.js';
+import type { CaseSource } from './case-source.js';
 
 export interface CampaignTarget {
   readonly address: string;
@@ -49,20 +49,19 @@ export class CampaignError extends Error {
  */
 export async function runCampaign(
   plan: CampaignPlan,
-  workloads: readonly AnyWorkload[],
+  cases: CaseSource,
   target: CampaignTarget,
   hooks: CampaignHooks = {},
 ): Promise<CampaignRun> {
-  const workloadOf = new Map(plan.methods.map(method => [method, workloads.find(w => w.method === method)]));
-  for (const [method, workload] of workloadOf) {
-    if (workload === undefined) throw new CampaignError(`no workload for ${method}`);
+  for (const method of plan.methods) {
+    if (!cases.methods.includes(method)) throw new CampaignError(`no workload for ${method}`);
   }
   const caller = createComputeCaller(target.address);
   const admin = new FaultInjectionServiceClient(target.address, credentials.createInsecure());
   const started = performance.now();
   const startedAt = new Date().toISOString();
   try {
-    const versionsByMethod = await discoverVersions(plan, workloadOf as Map<string, AnyWorkload>, caller, target);
+    const versionsByMethod = await discoverVersions(plan, cases, caller, target);
     const phases: Phase[] =
       plan.faults.mode === 'per_call'
         ? [{ label: `${plan.faults.versionsPerCall} faulty per call`, versionsPerCall: plan.faults.versionsPerCall }]
@@ -77,7 +76,7 @@ export async function runCampaign(
           plan,
           phase,
           phaseIndex,
-          workloadOf: workloadOf as Map<string, AnyWorkload>,
+          cases,
           versionsByMethod,
           caller,
           target,
@@ -116,14 +115,15 @@ function metadataWith(target: CampaignTarget): Metadata {
  */
 async function discoverVersions(
   plan: CampaignPlan,
-  workloadOf: ReadonlyMap<string, AnyWorkload>,
+  cases: CaseSource,
   caller: ComputeCaller,
   target: CampaignTarget,
 ): Promise<Record<string, readonly string[]>> {
   const versions: Record<string, readonly string[]> = {};
-  for (const [method, workload] of workloadOf) {
-    const probe = workload.generate(seededRandom(`${plan.seed}/probe/${method}`));
+  for (const method of plan.methods) {
+    const probe = await cases.prepare(method, `${plan.seed}/probe/${method}`);
     const outcome = await caller.call(method, probe.request, metadataWith(target), plan.deadlineMs);
+    await probe.judge(undefined);
     if (outcome.report === undefined) {
       throw new CampaignError(
         `cannot reach a voting gateway at ${target.address} (${method}: ${status[outcome.code] ?? outcome.code} ${outcome.details ?? ''})`,
@@ -132,7 +132,7 @@ async function discoverVersions(
     versions[method] = outcome.report.versions.map(version => version.version);
   }
   validateAgainstVersions(plan, versions);
-  if (plan.faults.mode === 'per_call') await probeInjection(plan, workloadOf, versions, caller, target);
+  if (plan.faults.mode === 'per_call') await probeInjection(plan, cases, versions, caller, target);
   return versions;
 }
 
@@ -142,17 +142,18 @@ async function discoverVersions(
  */
 async function probeInjection(
   plan: CampaignPlan,
-  workloadOf: ReadonlyMap<string, AnyWorkload>,
+  cases: CaseSource,
   versions: Readonly<Record<string, readonly string[]>>,
   caller: ComputeCaller,
   target: CampaignTarget,
 ): Promise<void> {
-  const [method, workload] = [...workloadOf][0] as [string, AnyWorkload];
+  const method = plan.methods[0] as string;
   const version = versions[method]?.[0] as string;
   const metadata = metadataWith(target);
   metadata.set('x-nvote-fault', `delay ${version} delay_ms=1`);
-  const probe = workload.generate(seededRandom(`${plan.seed}/probe-injection`));
+  const probe = await cases.prepare(method, `${plan.seed}/probe-injection`);
   const outcome = await caller.call(method, probe.request, metadata, plan.deadlineMs);
+  await probe.judge(undefined);
   if (outcome.code !== status.OK || !outcome.report?.versions.some(entry => entry.injectedFault === 'delay')) {
     const why = outcome.code === status.OK ? 'it ignored the fault' : `${status[outcome.code] ?? outcome.code} ${outcome.details ?? ''}`;
     const remedy = outcome.code === status.UNAUTHENTICATED ? 'pass its token with --token' : 'start it with --fault-injection';
@@ -225,7 +226,7 @@ interface PhaseContext {
   readonly plan: CampaignPlan;
   readonly phase: Phase;
   readonly phaseIndex: number;
-  readonly workloadOf: ReadonlyMap<string, AnyWorkload>;
+  readonly cases: CaseSource;
   readonly versionsByMethod: Readonly<Record<string, readonly string[]>>;
   readonly caller: ComputeCaller;
   readonly target: CampaignTarget;
@@ -250,10 +251,10 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
   const { plan, phase } = context;
   const index = context.phaseIndex * plan.requests + offset;
   const method = plan.methods[offset % plan.methods.length] as string;
-  const workload = context.workloadOf.get(method) as AnyWorkload;
   const versions = context.versionsByMethod[method] ?? [];
-  const random = seededRandom(`${plan.seed}/${index}`);
-  const testCase = workload.generate(random);
+  const testCase = await context.cases.prepare(method, `${plan.seed}/${index}`);
+  // Its own stream: the faults planted must not depend on how many draws the case took.
+  const random = seededRandom(`${plan.seed}/${index}/faults`);
   const requestId = `c${plan.seed}-${index}`;
   const metadata = metadataWith(context.target);
   metadata.set('x-request-id', requestId);
@@ -275,7 +276,7 @@ async function runOne(context: PhaseContext, offset: number, process: number): P
   const completeMs = performance.now() - context.started;
 
   const injected = injectedOf(outcome) ?? planned.faults;
-  const correct = outcome.code === status.OK && testCase.isCorrect(outcome.response);
+  const correct = await testCase.judge(outcome.code === status.OK ? outcome.response : undefined);
   const wrong = outcome.code === status.OK && !correct;
   const verdicts: Record<string, string> = Object.fromEntries(
     (outcome.report?.versions ?? []).map(version => [version.version, verdictToJSON(version.verdict).replace('VERDICT_', '').toLowerCase()]),

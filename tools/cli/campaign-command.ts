@@ -14,7 +14,7 @@ import { renderTable } from '../campaign/render-table.js';
 import { CampaignError, runCampaign } from '../campaign/run-campaign.js';
 import { summarize, type CampaignSummary, type GatewayFootprint } from '../campaign/summarize.js';
 import { renderSweepSvg } from '../campaign/svg-plot.js';
-import { builtInWorkloads } from '../campaign/workloads/index.js';
+import { createThreadedCaseSource } from '../campaign/threaded-case-source.js';
 import { startGatewayProcess, type GatewayExit, type GatewayProcess } from '../campaign/gateway-process.js';
 import { FAULT_KINDS, type FaultKind } from '../campaign/fault-kinds.js';
 import { parseAddress } from './address.js';
@@ -103,17 +103,23 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     let failed = 0;
     let wrong = 0;
     let before: Sample | undefined;
-    const run = await runCampaign(plan, builtInWorkloads, { address, ...(token === undefined ? {} : { token }) }, {
-      onPhase: (phase, index, count) => {
-        if (index === 0 && gateway !== undefined) void sampleGateway(gateway).then(sample => (before = sample));
-        progress.phase(`${phase.label} (${index + 1} of ${count})`);
-      },
-      onEntry: (entry, done, total) => {
-        if (entry.wrong) wrong += 1;
-        else if (!entry.correct) failed += 1;
-        progress.update(done, total, failed, wrong);
-      },
-    });
+    const cases = createThreadedCaseSource();
+    let run;
+    try {
+      run = await runCampaign(plan, cases, { address, ...(token === undefined ? {} : { token }) }, {
+        onPhase: (phase, index, count) => {
+          if (index === 0 && gateway !== undefined) void sampleGateway(gateway).then(sample => (before = sample));
+          progress.phase(`${phase.label} (${index + 1} of ${count})`);
+        },
+        onEntry: (entry, done, total) => {
+          if (entry.wrong) wrong += 1;
+          else if (!entry.correct) failed += 1;
+          progress.update(done, total, failed, wrong);
+        },
+      });
+    } finally {
+      await cases.close();
+    }
     progress.finish();
     const summary = {
       ...summarize(run, p => failingShare(plan, p)),
