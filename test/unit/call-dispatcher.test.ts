@@ -3,7 +3,7 @@ import type { RunOutcome } from '../../voter/runners/version-runner.js';
 import { createCallDispatcher, type DispatchedCall } from '../../voter/runners/worker/call-dispatcher.js';
 import type { Packed } from '../../voter/runners/worker/packed-arrays.js';
 import type { WorkerPool } from '../../voter/runners/worker/worker-pool.js';
-import type { BatchEntry, WorkerTask } from '../../voter/runners/worker/worker-task.js';
+import type { BatchEntry, TaskResult, WorkerTask } from '../../voter/runners/worker/worker-task.js';
 import { track } from './support/track.js';
 
 interface SubmittedTask {
@@ -42,20 +42,22 @@ function fakePool(capacity = 2) {
 const sorted = (input: unknown): bigint[] => [...(input as { values: bigint[] }).values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const value = (input: unknown) => ({ kind: 'value', value: sorted(input) });
 
-/** Answers a submitted task as the worker would: every call sorted, except those `fails` names. */
-function answer(submitted: SubmittedTask, fails: (input: unknown) => string | undefined = () => undefined): void {
+/**
+ * Answers a submitted task as the worker would: every call sorted, except those `fails` names;
+ * the version is said to have run `computeMs` per call.
+ */
+function answer(submitted: SubmittedTask, fails: (input: unknown) => string | undefined = () => undefined, computeMs = 0): void {
   const { task } = submitted;
   if (task.kind === 'batch') {
-    submitted.resolve(
-      task.inputs.map((input): BatchEntry => {
-        const message = fails(input);
-        return message === undefined ? { ok: true, result: value(input) } : { ok: false, message };
-      }),
-    );
+    const entries = task.inputs.map((input): BatchEntry => {
+      const message = fails(input);
+      return message === undefined ? { ok: true, result: value(input) } : { ok: false, message };
+    });
+    submitted.resolve({ kind: 'batch', entries, computeMs: computeMs * entries.length } satisfies TaskResult);
   } else if (task.kind === 'one') {
     const input = task.input.rest;
     const message = fails(input);
-    if (message === undefined) submitted.resolve({ rest: value(input) } satisfies Packed);
+    if (message === undefined) submitted.resolve({ kind: 'one', result: { rest: value(input) } satisfies Packed, computeMs } satisfies TaskResult);
     else submitted.reject(new Error(message));
   }
 }
@@ -120,6 +122,41 @@ describe('the call dispatcher', () => {
     calls.forEach(({ call }, index) => {
       expect(outcomes[index]?.current).toEqual({ state: 'resolved', value: { kind: 'returned', result: value(call.input) } });
     });
+  });
+
+  it('charges a task its fixed cost once, not per call: slow one-call tasks of a fast version still batch, and its line is estimated in tasks', async () => {
+    const { pool, submitted } = fakePool(1);
+    const dispatcher = createCallDispatcher(pool, { onWorkerLost: () => undefined });
+    // Ten calls one at a time, each task held 4 ms (wake-up, clone) of which the version ran 0.01 ms.
+    for (let index = 0; index < 10; index += 1) {
+      const outcome = track(dispatcher.dispatch(callOf([BigInt(index), 0n]).call));
+      await turn();
+      await vi.advanceTimersByTimeAsync(4);
+      answer(submitted[index] as SubmittedTask, () => undefined, 0.01);
+      await turn();
+      expect(outcome.current.state).toBe('resolved');
+    }
+    const { callMs, taskMs } = dispatcher.load();
+    expect(callMs).toBeLessThan(0.01);
+    expect(taskMs).toBeGreaterThan(3);
+
+    // A running call, then 64 behind it: they go as one batch (the limit is 5 ms of the version's
+    // own time, hundreds of such calls), and the wait is one task's cost plus their own time,
+    // not 64 times 4 ms.
+    const running = track(dispatcher.dispatch(callOf([1n]).call));
+    await turn();
+    const behind = Array.from({ length: 64 }, (_, index) => track(dispatcher.dispatch(callOf([BigInt(index)]).call)));
+    await turn();
+    const { estimatedWaitMs } = dispatcher.load();
+    expect(estimatedWaitMs).toBeGreaterThan(taskMs);
+    expect(estimatedWaitMs).toBeLessThan(3 * taskMs);
+    answer(submitted[10] as SubmittedTask, () => undefined, 0.01);
+    await turn();
+    expect(running.current.state).toBe('resolved');
+    expect(submitted.slice(11).map(task => inputsOf(task).length)).toEqual([64]);
+    answer(submitted[11] as SubmittedTask, () => undefined, 0.01);
+    await turn();
+    expect(behind.every(outcome => outcome.current.state === 'resolved')).toBe(true);
   });
 
   it('starts an idle version at once, alone, and queues the rest while every thread is busy, then batches them', async () => {

@@ -2,7 +2,7 @@ import { failed, failureOfStop, type RunOutcome } from '../version-runner.js';
 import { classifyFailure } from './classify-failure.js';
 import { pack, unpack, type Packed } from './packed-arrays.js';
 import type { WorkerPool } from './worker-pool.js';
-import type { BatchEntry, WorkerFault, WorkerTask } from './worker-task.js';
+import type { TaskResult, WorkerFault, WorkerTask } from './worker-task.js';
 
 /** One call for one version, as the dispatcher takes it. */
 export interface DispatchedCall {
@@ -23,8 +23,10 @@ export interface DispatcherLoad {
   readonly outstanding: number;
   /** How long a call dispatched now would wait before it starts (ms). */
   readonly estimatedWaitMs: number;
-  /** The recent time one small call holds a worker (ms): a moving average. */
-  readonly holdMs: number;
+  /** The recent time the version itself runs on one small call (ms, measured in the worker): a moving average. */
+  readonly callMs: number;
+  /** The recent time a task costs beyond its calls (clone, thread wake-up, answer; ms): a moving average. */
+  readonly taskMs: number;
   /** Calls waiting for a worker. */
   readonly queued: number;
   /** The expected thread time of the calls taken and not yet settled (ms). */
@@ -60,6 +62,10 @@ const BATCH_BUDGET_SHARE = 0.5;
 const BATCH_MIN_WATCHDOG_MS = 100;
 // Weight of the newest sample in the moving averages of how long a call holds a worker.
 const HOLD_TIME_WEIGHT = 0.2;
+// A task costs its calls' own time plus a share that does not grow with them (clone, wake-up,
+// answer). Timing a one-call task as a whole charged that share to every call: the batch limit
+// (BATCH_TARGET_MS over the time per call) then fell to one call, and the estimated waits of a
+// line of small calls, counted one task each, refused calls that batching would have served.
 // A task whose calls have all been stopped is killed (its thread terminated) at once the first
 // time; when its replacement's task is stopped too, the version is hung on everything and
 // recycling its threads buys nothing: each next kill waits twice as long, up to the maximum.
@@ -119,11 +125,19 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
   let consecutiveKills = 0;
   let outstanding = 0;
   let outstandingMs = 0;
-  let holdMs = 0;
+  let callMs = 0;
+  let taskMs = 0;
   let holdMsPerByte = 0;
   let flushScheduled = false;
 
-  const expectedHoldMs = (bytes: number): number => (bytes > LARGE_CALL_BYTES ? Math.max(holdMs, holdMsPerByte * bytes) : holdMs);
+  const expectedHoldMs = (bytes: number): number => (bytes > LARGE_CALL_BYTES ? Math.max(callMs, holdMsPerByte * bytes) : callMs);
+  const batchLimit = (): number => Math.max(1, Math.floor(BATCH_TARGET_MS / Math.max(callMs, 1e-3)));
+  const learnTask = (held: number, computeMs: number, calls: number): void => {
+    callMs += HOLD_TIME_WEIGHT * (computeMs / calls - callMs);
+    taskMs += HOLD_TIME_WEIGHT * (Math.max(0, held - computeMs) - taskMs);
+  };
+  // The tasks the work taken will take: those running, and the queued calls in full batches.
+  const tasksAhead = (): number => running + Math.ceil(queuedCalls / batchLimit());
   const orphanDelayMs = (): number => (consecutiveKills === 0 ? 0 : Math.min(ORPHAN_MAX_DELAY_MS, ORPHAN_FIRST_DELAY_MS * 2 ** (consecutiveKills - 1)));
 
   const settle = (entry: Entry, outcome: RunOutcome): void => {
@@ -182,7 +196,7 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
       const members = [first];
       if (!first.alone) {
         const free = pool.capacity() - running;
-        const limit = Math.min(MAX_BATCH_CALLS, Math.ceil((queuedCalls + 1) / free), Math.max(1, Math.floor(BATCH_TARGET_MS / Math.max(holdMs, 1e-3))));
+        const limit = Math.min(MAX_BATCH_CALLS, Math.ceil((queuedCalls + 1) / free), batchLimit());
         let bytes = first.call.inputBytes;
         while (members.length < limit) {
           const next = peekBatchable();
@@ -225,15 +239,19 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
     consecutiveKills = 0;
     const held = performance.now() - task.startedAt;
     const [only] = task.members;
+    const answer = result as TaskResult | undefined;
     if (task.members.length === 1 && only !== undefined) {
-      if (only.call.inputBytes > LARGE_CALL_BYTES) holdMsPerByte += HOLD_TIME_WEIGHT * (held / only.call.inputBytes - holdMsPerByte);
-      else holdMs += HOLD_TIME_WEIGHT * (held - holdMs);
-      settle(only, returnedOf(() => unpack(result as Packed)));
-    } else if (Array.isArray(result) && result.length === task.members.length) {
-      holdMs += HOLD_TIME_WEIGHT * (held / task.members.length - holdMs);
+      // An injected delay is not the version's cost.
+      if (answer?.kind === 'one' && only.call.fault === undefined) {
+        if (only.call.inputBytes > LARGE_CALL_BYTES) holdMsPerByte += HOLD_TIME_WEIGHT * (held / only.call.inputBytes - holdMsPerByte);
+        else learnTask(held, answer.computeMs, 1);
+      }
+      settle(only, returnedOf(() => unpack((answer as { result: Packed }).result)));
+    } else if (answer?.kind === 'batch' && answer.entries.length === task.members.length) {
+      learnTask(held, answer.computeMs, task.members.length);
       task.members.forEach((member, index) => {
-        const entry = result[index] as BatchEntry;
-        settle(member, entry.ok ? { kind: 'returned', result: entry.result } : failed('error', entry.message));
+        const entry = answer.entries[index];
+        settle(member, entry?.ok === true ? { kind: 'returned', result: entry.result } : failed('error', entry?.message ?? 'no result'));
       });
     } else {
       rerunAlone(task);
@@ -341,8 +359,9 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
       // batch of 20 is as busy as 20 calls (counting tasks let a loaded gateway admit calls that
       // then missed their deadlines: a 1,200-call campaign at c=64 left 758 unanswered, against
       // 228 counted in calls).
-      const estimatedWaitMs = outstanding < capacity ? 0 : (Math.max(0, outstandingMs) + orphans * orphanDelayMs()) / capacity;
-      return { outstanding, estimatedWaitMs, holdMs, queued: queuedCalls, workMs: Math.max(0, outstandingMs) };
+      const workMs = Math.max(0, outstandingMs) + tasksAhead() * taskMs;
+      const estimatedWaitMs = outstanding < capacity ? 0 : (workMs + orphans * orphanDelayMs()) / capacity;
+      return { outstanding, estimatedWaitMs, callMs, taskMs, queued: queuedCalls, workMs };
     },
     close() {
       closing = true;

@@ -9,7 +9,7 @@
  * still starting does exactly that. A CommonJS entry never takes that path; the version itself is
  * loaded with `import()`, whose failures are ordinary rejections. See docs/worker-loading.md.
  */
-import type { BatchEntry, VersionWorkerData, WorkerFault, WorkerTask } from './worker-task.js';
+import type { BatchEntry, TaskResult, VersionWorkerData, WorkerFault, WorkerTask } from './worker-task.js';
 import type { Packed } from './packed-arrays.js';
 
 // Plain require: TypeScript's CommonJS import forms are not erasable syntax.
@@ -43,26 +43,31 @@ async function loadVersion(href: string): Promise<VersionFunction> {
 // Exit code for an injected crash, so that logs tell it from a version's own exit.
 const INJECTED_CRASH_EXIT_CODE = 70;
 
-async function runTask(task: WorkerTask): Promise<unknown> {
+async function runTask(task: WorkerTask): Promise<TaskResult | undefined> {
   loaded ??= await loading;
   const [version, arrays] = loaded;
   switch (task.kind) {
     case 'warm-up':
       return undefined;
     case 'one': {
+      const started = performance.now();
       const input = arrays.unpack(task.input);
       const result = task.fault === undefined ? version(input) : await suffer(version, task.fault, input);
-      return arrays.pack(result);
+      const packed = arrays.pack(result);
+      return { kind: 'one', result: packed, computeMs: performance.now() - started };
     }
-    case 'batch':
+    case 'batch': {
+      const started = performance.now();
       // Each call on its own: what the version throws on one input is that call's failure alone.
-      return task.inputs.map((input): BatchEntry => {
+      const entries = task.inputs.map((input): BatchEntry => {
         try {
           return { ok: true, result: version(input) };
         } catch (error) {
           return { ok: false, message: error instanceof Error ? error.message : String(error) };
         }
       });
+      return { kind: 'batch', entries, computeMs: performance.now() - started };
+    }
     default:
       return unhandled(task);
   }

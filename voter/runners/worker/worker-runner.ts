@@ -24,8 +24,8 @@ export interface WorkerRunnerOptions {
 
 /** The worker pool's view of its load: admission's, plus how long a small call holds a worker. */
 export interface WorkerLoad extends RunnerLoad {
-  /** The recent time a small call holds a worker (ms): a moving average. */
-  readonly holdMs: number;
+  /** The recent time the version itself runs on one small call (ms): a moving average. */
+  readonly callMs: number;
 }
 
 /**
@@ -65,8 +65,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     run: (run, signal) => dispatch(run, signal, undefined),
     runWithWorkerFault: (run, fault, signal) => dispatch(run, signal, fault),
     load: () => {
-      const { outstanding, estimatedWaitMs, holdMs, workMs } = dispatcher.load();
-      return { outstanding, estimatedWaitMs, holdMs, localWorkMs: workMs };
+      const { outstanding, estimatedWaitMs, callMs, workMs } = dispatcher.load();
+      return { outstanding, estimatedWaitMs, callMs, localWorkMs: workMs };
     },
     health: (): RunnerHealth => ({
       state: closing ? 'unavailable' : pool.threads > 0 ? 'ready' : 'starting',

@@ -18,6 +18,15 @@ export type WorkerTask =
  */
 export type BatchEntry = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly message: string };
 
+/**
+ * What a task returns, with the time the version itself ran (ms, measured in the worker): the
+ * dispatcher tells a call's own cost from the task's (clone, wake-up, answer), which a batch
+ * shares among its calls.
+ */
+export type TaskResult =
+  | { readonly kind: 'one'; readonly result: Packed; readonly computeMs: number }
+  | { readonly kind: 'batch'; readonly entries: readonly BatchEntry[]; readonly computeMs: number };
+
 /** Faults that happen inside the worker thread, where a real one would. */
 export type WorkerFault =
   | { readonly kind: 'crash' | 'exception' | 'hang' | 'oom' }
