@@ -279,7 +279,7 @@ describe('a storm of crashing workers', () => {
       threadsDuring = Math.max(threadsDuring, osThreads());
     };
     // A crash planned on every call: a straggler not yet started when its vote is decided is
-    // dropped (it would cost nothing, and crash nothing), a planned fault always runs.
+    // dropped (it would cost nothing, and crash nothing), a fault the call's metadata plants always runs.
     const crashPlanned = new Metadata();
     crashPlanned.set('x-nvote-fault', 'crash fixture-exits');
     const sortAndSample = async (): Promise<void> => {

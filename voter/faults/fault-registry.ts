@@ -134,6 +134,7 @@ export function createFaultRegistry(options: FaultRegistryOptions): FaultRegistr
             kind: entry.spec.kind,
             delayMs: entry.spec.delayMs,
             corruptionSeed: corruptionSeedOf(entry.spec, requestId, version),
+            perCall: false,
           });
           fired = true;
         }

@@ -42,4 +42,9 @@ export interface Injection {
   readonly delayMs: number;
   /** Seeds the corruption of this call's result; shared by a common-mode fault's versions. */
   readonly corruptionSeed: string;
+  /**
+   * Planted by the call's own `x-nvote-fault` metadata: an experiment on this call, which always
+   * happens. Otherwise a standing fault (FaultInjectionService), which stands for a broken version.
+   */
+  readonly perCall: boolean;
 }

@@ -25,8 +25,13 @@ export function withInjectedFaults(
     run: async (run, signal) => {
       const injection = plannedFor(run)?.get(runner.id);
       if (injection === undefined) return runner.run(run, signal);
-      // A planned fault always happens, decided or not: it is what a campaign counts.
-      const outcome = await suffer(injection, { ...run, decided: NEVER }, signal);
+      // A per-call fault always happens, decided or not: it is what a campaign counts. A standing
+      // fault stands for a broken version and is treated as one: a run the vote no longer needs
+      // is dropped before it starts, like any other (a permanently hung version's runs otherwise
+      // lingered for the straggler grace and filled admission: refusals in the bench's hung row),
+      // and a fault on a run that never started did not fire.
+      const outcome = await suffer(injection, injection.perCall ? { ...run, decided: NEVER } : run, signal);
+      if (!injection.perCall && droppedUnstarted(outcome, run, signal)) return outcome;
       return { ...outcome, injectedFault: injection.kind };
     },
   };
@@ -92,6 +97,14 @@ export function withInjectedFaults(
 
 function isWorkerRunner(runner: VersionRunner): runner is WorkerRunner {
   return runner.transport === 'worker' && 'runWithWorkerFault' in runner;
+}
+
+/**
+ * A run the vote decided without, dropped before it started: cancelled while the call itself was
+ * not stopped (a stop cancels through `signal`).
+ */
+function droppedUnstarted(outcome: RunOutcome, run: VersionRun, signal: AbortSignal): boolean {
+  return outcome.kind === 'failed' && outcome.failure === 'cancelled' && run.decided.aborted && !signal.aborted;
 }
 
 /** A new fault kind fails to compile here until it is handled above. */

@@ -57,6 +57,7 @@ export function planCallFaults(
         kind: spec.kind,
         delayMs: spec.delayMs,
         corruptionSeed: corruptionSeedOf(spec, `call:${index}/${requestId}`, version),
+        perCall: true,
       });
     }
   }
