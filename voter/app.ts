@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createAdmission, createAdmissionPlugin, createEventLoopLag, machineBacklogMs, type MethodLoad } from './admission/index.js';
+import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createEventLoopLag, type MethodLoad } from './admission/index.js';
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.js';
@@ -144,7 +144,7 @@ export function createApp(options: AppOptions): App {
         maxEventLoopLagMs: config.maxEventLoopLagMs,
       },
       () => loopLag?.lagMs() ?? 0,
-      () => machineBacklogMs(allRunners),
+      cachedMachineBacklog(allRunners),
     ),
     loadOf: (method): MethodLoad => {
       const runners = runnersOf(method);

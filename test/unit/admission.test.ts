@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createAdmission, machineBacklogMs, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/admission/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { cachedMachineBacklog, createAdmission, machineBacklogMs, requestCostBytes, versionsNeeded, type MethodLoad } from '../../voter/admission/index.js';
 import type { RunnerLoad as PoolLoad } from '../../voter/runners/index.js';
 
 const LIMITS = { maxInFlight: 3, maxInFlightBytes: 1_000, maxQueueWaitMs: 100, maxEventLoopLagMs: 200 };
@@ -93,6 +93,21 @@ describe('admission', () => {
   it('sums the thread time owed by local runners over the cores; remote runners owe none', () => {
     const runners = [{ outstanding: 3, estimatedWaitMs: 0, localWorkMs: 30 }, { outstanding: 1, estimatedWaitMs: 5, localWorkMs: 10 }, { outstanding: 2, estimatedWaitMs: 0 }];
     expect(machineBacklogMs(runners.map(load => ({ load: () => load })), 2)).toBe(20);
+  });
+
+  it('asks the runners again for the backlog at most once a millisecond', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      let asked = 0;
+      const runner = { load: () => ((asked += 1), { outstanding: 1, estimatedWaitMs: 0, localWorkMs: 10 * asked }) };
+      const backlog = cachedMachineBacklog([runner], 1);
+      expect([backlog(), backlog()]).toEqual([10, 10]);
+      vi.advanceTimersByTime(1);
+      expect(backlog()).toBe(20);
+      expect(asked).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('asks for a majority plus one spare, never more than N, never less than a majority', () => {
