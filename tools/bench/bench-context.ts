@@ -63,6 +63,9 @@ export async function measureRound(context: BenchContext, server: Server, worklo
     seed: SEED,
     callTimeoutMs: workload.values >= LARGE_REQUEST_VALUES ? LARGE_CALL_TIMEOUT_MS : CALL_TIMEOUT_MS,
     maxMessageBytes: MAX_MESSAGE_BYTES,
+    // A gateway's CPU is its whole process (event loop and version threads); the plain server's
+    // is the bench's main thread, where it runs (the generator has a thread of its own).
+    serverCpu: server.gateway === undefined ? { pid: process.pid, tid: process.pid } : { pid: server.gateway.pid },
   });
   if (server.gateway !== undefined) context.longestDrainMs = Math.max(context.longestDrainMs, await drainGateway(server.gateway));
   return result;

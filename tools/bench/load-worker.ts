@@ -15,6 +15,7 @@ import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js'
 import * as hdr from 'hdr-histogram-js';
 import { ComputeServiceClient, type SortRequest, type StatisticsRequest } from '../../voter/gen/nvote/v1/compute_service.js';
 import { doubleValues, int64Values } from './seeded-values.js';
+import { cpuMsOf, currentThread, type CpuSubject } from './thread-cpu.js';
 
 export type Workload = { readonly method: 'Sort'; readonly values: number } | { readonly method: 'Statistics'; readonly values: number };
 
@@ -41,6 +42,8 @@ export interface LoadSpec {
   readonly seed: number;
   readonly callTimeoutMs: number;
   readonly maxMessageBytes: number;
+  /** The server's process or thread, whose CPU time over a closed loop's window is reported. */
+  readonly serverCpu?: CpuSubject;
 }
 
 export interface Latency {
@@ -74,6 +77,8 @@ export interface LoadResult {
   readonly latency: Latency;
   /** The measured window (ms); a closed loop's may be longer than asked (Pacing). */
   readonly measuredMs: number;
+  /** CPU time over a closed loop's window (ms): the server's (spec.serverCpu) and this generator's own thread. */
+  readonly cpu?: { readonly serverMs: number; readonly generatorMs: number };
   readonly schedule?: Schedule;
 }
 
@@ -148,9 +153,16 @@ class Tally {
   }
 }
 
-async function closedLoop(pacing: Extract<Pacing, { kind: 'closed' }>, clients: readonly ComputeServiceClient[], call: Call): Promise<LoadResult> {
+async function closedLoop(
+  pacing: Extract<Pacing, { kind: 'closed' }>,
+  clients: readonly ComputeServiceClient[],
+  call: Call,
+  serverCpu: CpuSubject | undefined,
+): Promise<LoadResult> {
   const tally = new Tally();
   const measureFrom = performance.now() + pacing.warmupMs;
+  const cpu = cpuWindow(serverCpu);
+  const cpuStart = setTimeout(cpu.start, pacing.warmupMs);
   const minEnd = measureFrom + pacing.durationMs;
   const maxEnd = measureFrom + Math.max(pacing.durationMs, pacing.maxDurationMs);
   // Throughput counts completions inside the window, whenever they were sent: in a closed loop
@@ -159,7 +171,11 @@ async function closedLoop(pacing: Extract<Pacing, { kind: 'closed' }>, clients: 
   // would count zero, one or two bursts by chance: it lasts until whole cycles have completed.
   let measureTo = Infinity;
   let completions = 0;
-  const cap = setTimeout(() => (measureTo = Math.min(measureTo, maxEnd)), maxEnd - performance.now());
+  const endWindow = (at: number): void => {
+    if (measureTo === Infinity) cpu.stop();
+    measureTo = Math.min(measureTo, at);
+  };
+  const cap = setTimeout(() => endWindow(maxEnd), maxEnd - performance.now());
   const loop = async (index: number): Promise<void> => {
     const client = clients[index % clients.length] as ComputeServiceClient;
     for (let next = index; performance.now() < measureTo; next += pacing.concurrency) {
@@ -169,15 +185,46 @@ async function closedLoop(pacing: Extract<Pacing, { kind: 'closed' }>, clients: 
       if (done < measureFrom || done > measureTo) continue;
       tally.record(failure, done - sent);
       completions++;
-      if ((done >= minEnd && completions >= pacing.minCompletions) || done >= maxEnd) measureTo = done;
+      if ((done >= minEnd && completions >= pacing.minCompletions) || done >= maxEnd) endWindow(done);
     }
   };
   await Promise.all(Array.from({ length: pacing.concurrency }, (_, index) => loop(index)));
   clearTimeout(cap);
+  clearTimeout(cpuStart);
   const measuredMs = Math.min(measureTo, maxEnd) - measureFrom;
-  const result = { ok: tally.ok, errors: tally.errors, requestsPerSecond: tally.ok / (measuredMs / 1000), latency: tally.latency(), measuredMs };
+  const used = cpu.used();
+  const result: LoadResult = {
+    ok: tally.ok,
+    errors: tally.errors,
+    requestsPerSecond: tally.ok / (measuredMs / 1000),
+    latency: tally.latency(),
+    measuredMs,
+    ...(used === undefined ? {} : { cpu: used }),
+  };
   tally.histogram.destroy();
   return result;
+}
+
+/** The CPU the server and this thread use between start() and stop(); undefined unless both were read. */
+function cpuWindow(server: CpuSubject | undefined) {
+  const generator = currentThread();
+  let startedAt: { server: number; generator: number } | undefined;
+  let used: { serverMs: number; generatorMs: number } | undefined;
+  const read = (): { server: number; generator: number } | undefined => {
+    const serverMs = server === undefined ? undefined : cpuMsOf(server);
+    const generatorMs = generator === undefined ? undefined : cpuMsOf(generator);
+    return serverMs === undefined || generatorMs === undefined ? undefined : { server: serverMs, generator: generatorMs };
+  };
+  return {
+    start: (): void => {
+      startedAt = read();
+    },
+    stop: (): void => {
+      const now = read();
+      if (startedAt !== undefined && now !== undefined) used = { serverMs: now.server - startedAt.server, generatorMs: now.generator - startedAt.generator };
+    },
+    used: () => used,
+  };
 }
 
 async function openLoop(pacing: Extract<Pacing, { kind: 'open' }>, clients: readonly ComputeServiceClient[], call: Call): Promise<LoadResult> {
@@ -277,7 +324,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   try {
     await Promise.all(clients.map(client => waitForReady(client, 10_000)));
     const { pacing } = spec;
-    if (pacing.kind === 'closed') return await closedLoop(pacing, clients, call);
+    if (pacing.kind === 'closed') return await closedLoop(pacing, clients, call, spec.serverCpu);
     if (pacing.kind === 'open') return await openLoop(pacing, clients, call);
     return await sequential(pacing, clients[0] as ComputeServiceClient, call);
   } finally {

@@ -15,10 +15,17 @@ export interface ClosedSection {
   readonly plainCapacity: number;
 }
 
+function cpuPerCall(result: LoadResult, side: 'serverMs' | 'generatorMs'): string {
+  if (result.cpu === undefined || result.ok === 0) return 'n/a';
+  return (result.cpu[side] / result.ok).toFixed(3);
+}
+
 /** Row 1: closed-loop Sort of 16 values, plain vs nvote at c=1 and c=64. */
 export async function runClosedSection(context: BenchContext, nvote: Server, sortVersions: number): Promise<ClosedSection> {
   const { options } = context;
-  const rows: string[][] = [['concurrency', 'server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'req/s of each round', 'nvote/plain', 'target', '']];
+  const rows: string[][] = [
+    ['concurrency', 'server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'CPU ms/call', 'generator', 'req/s of each round', 'nvote/plain', 'target', ''],
+  ];
   const judged: Judged[] = [];
   let plainCapacity = Number.NaN;
   for (const { concurrency, target } of LEVELS) {
@@ -53,6 +60,8 @@ export async function runClosedSection(context: BenchContext, nvote: Server, sor
         formatMs(top.latency.p99Us),
         formatMs(top.latency.maxUs),
         formatErrors(rounds.get(server) ?? []),
+        cpuPerCall(top, 'serverMs'),
+        cpuPerCall(top, 'generatorMs'),
         (rounds.get(server) ?? []).map(result => formatCount(result.requestsPerSecond)).join(' / '),
         isPlain ? '' : formatRatio(ratio),
         isPlain ? '' : targetText,
@@ -63,8 +72,10 @@ export async function runClosedSection(context: BenchContext, nvote: Server, sor
   const lines = [
     `1. Closed loop: Sort of 16 random int64 values, plain vs nvote (default configuration, ${sortVersions} Sort versions)`,
     `   best of ${options.rounds} round(s) per server and level, ABBA order; errors summed over all rounds; latencies of successful calls`,
+    "   CPU ms/call: the server's CPU time over the best round's window per call answered in it (the gateway's whole process: event loop and version threads;",
+    "   the plain server's thread); generator: the load generator's own thread, per call. Server and generator share the machine's cores.",
     '',
-    textTable(rows, new Set([0, 2, 3, 4, 5, 8])),
+    textTable(rows, new Set([0, 2, 3, 4, 5, 7, 8, 10])),
   ];
   return { report: { lines, judged, warnings: [], unmeasured: [] }, plainCapacity };
 }
