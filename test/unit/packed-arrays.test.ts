@@ -38,6 +38,45 @@ describe('packed arrays', () => {
     }
   });
 
+  it('packs a large array of records with the same numeric fields into one column per field, and unpacks equal new records', () => {
+    const edge = fc.tuple(fc.nat(), fc.nat(), fc.double()).map(([from, to, weight]) => ({ from, to, weight }));
+    fc.assert(
+      fc.property(fc.array(edge, { minLength: 1_024, maxLength: 3_000 }), edges => {
+        const input = { nodeCount: 10, edges, source: 0, target: 9 };
+        const packed = pack(input);
+        expect(packed.rest).toEqual({ nodeCount: 10, source: 0, target: 9 });
+        expect(packed.fields?.['edges']).toMatchObject({ keys: ['from', 'to', 'weight'] });
+        const unpacked = unpack(acrossThreads(packed)) as typeof input;
+        expect(unpacked.edges).not.toBe(edges);
+        expect(unpacked.edges.length).toBe(edges.length);
+        expect(
+          unpacked.edges.every(
+            (item, index) => Object.keys(item).join() === 'from,to,weight' && (['from', 'to', 'weight'] as const).every(key => Object.is(item[key], edges[index]?.[key])),
+          ),
+        ).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('clones as they are the record arrays a column cannot hold exactly: another key, another order, a non-number, a class instance', () => {
+    const base = (): Record<string, unknown>[] => Array.from({ length: 2_000 }, (_, index) => ({ from: index, to: index + 1, weight: 0.5 }));
+    const extraKey = base();
+    extraKey[7] = { from: 1, to: 2, weight: 3, label: 'x' };
+    const reordered = base();
+    reordered[1_000] = { to: 2, from: 1, weight: 3 };
+    const text = base();
+    text[1_999] = { from: 1, to: 2, weight: '3' };
+    class Edge {
+      constructor(readonly from: number, readonly to: number, readonly weight: number) {}
+    }
+    const instances = Array.from({ length: 2_000 }, (_, index) => new Edge(index, index, 1));
+    for (const edges of [extraKey, reordered, text, instances]) {
+      const input = { edges };
+      expect(pack(input)).toEqual({ rest: input });
+    }
+  });
+
   it('packs the same object once, however many versions it is sent to', () => {
     const input = { values: Array.from({ length: 5_000 }, (_, index) => index / 3) };
     expect(pack(input)).toBe(pack(input));

@@ -7,9 +7,13 @@
  * buffer shared between versions would be a common-mode path), at the cost of a memcpy. The
  * receiving side turns it back into the plain array the contract promises.
  *
+ * Large arrays of records whose fields are all numbers (a graph's 100,000 `{ from, to, weight }`
+ * edges) go as one typed array per field: cloned object by object they held the gateway's event
+ * loop for hundreds of milliseconds per version, and every call in flight waited.
+ *
  * The packed arrays travel beside the object, never inside it: what a version returns cannot be
  * mistaken for a packed array, whatever it contains. Only top-level fields are looked at: the
- * large inputs and results are `{ values: [...] }` and `{ kind: 'value', value: [...] }`.
+ * large inputs and results are `{ values: [...] }`, `{ edges: [...] }` and `{ kind: 'value', value: [...] }`.
  *
  * The worker entry loads this module the way it loads a version (see version-worker.cts).
  */
@@ -17,10 +21,16 @@
 // Below this, a plain clone is as cheap as packing and unpacking.
 const MIN_PACKED_LENGTH = 1_024;
 
+/** An array of records with the same numeric fields, one column per field, in the records' key order. */
+export interface PackedRecords {
+  readonly keys: readonly string[];
+  readonly columns: readonly Float64Array[];
+}
+
 /** An object with its large arrays taken out and packed; `fields` is absent when there were none. */
 export interface Packed {
   readonly rest: unknown;
-  readonly fields?: Readonly<Record<string, Float64Array | BigInt64Array>>;
+  readonly fields?: Readonly<Record<string, Float64Array | BigInt64Array | PackedRecords>>;
 }
 
 const packedObjects = new WeakMap<object, Packed>();
@@ -34,9 +44,9 @@ export function pack(value: unknown): Packed {
   const cached = packedObjects.get(value);
   if (cached !== undefined) return cached;
   let rest: Record<string, unknown> | undefined;
-  let fields: Record<string, Float64Array | BigInt64Array> | undefined;
+  let fields: Record<string, Float64Array | BigInt64Array | PackedRecords> | undefined;
   for (const [key, field] of Object.entries(value)) {
-    const typed = Array.isArray(field) ? typedArrayOf(field) : undefined;
+    const typed = Array.isArray(field) ? (typedArrayOf(field) ?? recordColumnsOf(field)) : undefined;
     if (typed === undefined) continue;
     rest ??= { ...(value as Record<string, unknown>) };
     delete rest[key];
@@ -51,8 +61,52 @@ export function pack(value: unknown): Packed {
 export function unpack(packed: Packed): unknown {
   if (packed.fields === undefined) return packed.rest;
   const value = { ...(packed.rest as Record<string, unknown>) };
-  for (const [key, typed] of Object.entries(packed.fields)) value[key] = Array.from(typed as ArrayLike<number | bigint>);
+  for (const [key, typed] of Object.entries(packed.fields)) {
+    value[key] = ArrayBuffer.isView(typed) ? Array.from(typed as ArrayLike<number | bigint>) : recordsOf(typed as PackedRecords);
+  }
   return value;
+}
+
+function recordsOf({ keys, columns }: PackedRecords): Record<string, number>[] {
+  const length = columns[0]?.length ?? 0;
+  const records: Record<string, number>[] = new Array(length);
+  for (let index = 0; index < length; index++) {
+    const record: Record<string, number> = {};
+    for (let field = 0; field < keys.length; field++) record[keys[field] as string] = (columns[field] as Float64Array)[index] as number;
+    records[index] = record;
+  }
+  return records;
+}
+
+/**
+ * The columns of an array of plain records that all have the same keys, in the same order, each
+ * holding a number; undefined for anything else (another shape is cloned as it is).
+ */
+function recordColumnsOf(array: readonly unknown[]): PackedRecords | undefined {
+  if (array.length < MIN_PACKED_LENGTH) return undefined;
+  const first: unknown = array[0];
+  if (!isPlainRecord(first)) return undefined;
+  const keys = Object.keys(first);
+  if (keys.length === 0) return undefined;
+  const columns = keys.map(() => new Float64Array(array.length));
+  for (let index = 0; index < array.length; index++) {
+    const item: unknown = array[index];
+    if (!isPlainRecord(item)) return undefined;
+    const itemKeys = Object.keys(item);
+    if (itemKeys.length !== keys.length) return undefined;
+    for (let field = 0; field < keys.length; field++) {
+      const key = keys[field] as string;
+      if (itemKeys[field] !== key) return undefined;
+      const number = item[key];
+      if (typeof number !== 'number') return undefined;
+      (columns[field] as Float64Array)[index] = number;
+    }
+  }
+  return { keys, columns };
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** The typed form of an array of only numbers or only int64 bigints; undefined for anything else. */
