@@ -1,4 +1,5 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShortestPathRequest, SortRequest } from '../../voter/gen/nvote/v1/compute_service.js';
 import { withStrictRequests } from '../../voter/grpc/strict-request.js';
@@ -36,6 +37,43 @@ describe('strict request decoding', () => {
     expect(() => shortestPath(malformed)).toThrow(/field (no|number) 0/);
     const strayEnd = bytes(0x12, 0x03, 0x08, 0x01, 0x0c, 0x08, 0x03);
     expect(() => shortestPath(strayEnd)).toThrow('end-group');
+  });
+
+  it('accepts every encoding of a valid request, and refuses truncated ones or answers them as ts-proto does, never anything else', () => {
+    const edge = fc.record({ from: fc.nat(1_000), to: fc.nat(1_000), weight: fc.double({ noNaN: true }) });
+    const request = fc.record({ nodeCount: fc.nat(1_000), edges: fc.array(edge, { maxLength: 50 }), source: fc.nat(1_000), target: fc.nat(1_000) });
+    fc.assert(
+      fc.property(request, fc.nat(), (value, cut) => {
+        const encoded = Buffer.from(ShortestPathRequest.encode(value).finish());
+        expect(shortestPath(encoded)).toEqual(ShortestPathRequest.decode(encoded));
+        // A truncated request either fails as an Error or decodes as ts-proto decodes it.
+        const truncated = encoded.subarray(0, encoded.length === 0 ? 0 : cut % encoded.length);
+        try {
+          expect(shortestPath(truncated)).toEqual(ShortestPathRequest.decode(truncated));
+        } catch (error) {
+          expect(error).toBeInstanceOf(Error);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses malformed bytes with an Error, whatever they are: unknown wire types, groups that do not close, lengths past the end', () => {
+    expect(() => sort(bytes(0x0e))).toThrow(/wire type 6/);
+    expect(() => sort(bytes(0x0b, 0x08, 0x01))).toThrow(/premature end/);
+    expect(() => sort(bytes(0x0b, 0x14))).toThrow(/invalid end group/);
+    expect(() => sort(bytes(0x0a, 0x05, 0x01))).toThrow(/past the end/);
+    expect(() => sort(bytes(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01))).toThrow(/longer than 10 bytes/);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), random => {
+        try {
+          shortestPath(Buffer.from(random));
+        } catch (error) {
+          expect(error).toBeInstanceOf(Error);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('still checks the top level of a method the descriptors do not know', () => {
