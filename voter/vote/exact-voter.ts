@@ -1,4 +1,5 @@
 import { canonicalize } from './canonicalize.js';
+import { canonicallyEqual } from './canonically-equal.js';
 import type { Voter } from './voter.js';
 
 /** Answers agree when their canonical forms are identical. */
@@ -15,8 +16,10 @@ export function createExactVoter<TInput, TValue>(): Voter<TInput, TValue> {
   };
   return {
     isAcceptable: () => true,
-    agree: (a, b) => keyOf(a) === keyOf(b),
+    // Without building the canonical text: it is needed only to order answers that differ.
+    agree: (a, b) => canonicallyEqual(a, b),
     compare: (a, b) => {
+      if (canonicallyEqual(a, b)) return 0;
       const ka = keyOf(a);
       const kb = keyOf(b);
       return ka < kb ? -1 : ka > kb ? 1 : 0;
