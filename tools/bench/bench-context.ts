@@ -2,6 +2,7 @@ import type { GatewayProcess } from '../campaign/gateway-process.js';
 import type { BenchOptions } from './bench-options.js';
 import { drainGateway } from './drain-gateway.js';
 import type { LoadResult, Pacing, Workload } from './load-worker.js';
+import { summarize } from './format.js';
 import { measureLoad } from './measure-load.js';
 
 export const SEED = 20_240_601;
@@ -74,6 +75,27 @@ export async function measureRound(context: BenchContext, server: Server, worklo
 /** ABBA: whichever side goes second in one round goes first in the next, so slow drift in the machine's load favours neither. */
 export function abba<T>(round: number, first: T, second: T): readonly [T, T] {
   return round % 2 === 0 ? [first, second] : [second, first];
+}
+
+/** Every round of each side, in the order measured. */
+export interface PairedRounds {
+  readonly plain: readonly LoadResult[];
+  readonly nvote: readonly LoadResult[];
+}
+
+/** `--rounds` rounds of the same load against the plain server and `nvote`, ABBA, with progress under `label`. */
+export async function measurePair(context: BenchContext, nvote: Server, workload: Workload, pacing: Pacing, label: string): Promise<PairedRounds> {
+  const plain: LoadResult[] = [];
+  const voted: LoadResult[] = [];
+  for (let round = 0; round < context.options.rounds; round++) {
+    for (const server of abba(round, context.plain, nvote)) {
+      context.progress(`${label}, round ${round + 1}/${context.options.rounds}: ${server.label} ...`);
+      const result = await measureRound(context, server, workload, pacing);
+      (server === context.plain ? plain : voted).push(result);
+      context.progress(`  ${summarize(result)}`);
+    }
+  }
+  return { plain, nvote: voted };
 }
 
 /** The round with the highest throughput. */

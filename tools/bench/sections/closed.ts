@@ -1,5 +1,5 @@
-import { abba, best, closedLoop, measureRound, SORT_16, type BenchContext, type Server } from '../bench-context.js';
-import { formatCount, formatErrors, formatMs, formatRatio, judge, summarize, type Target } from '../format.js';
+import { best, closedLoop, measurePair, SORT_16, type BenchContext, type Server } from '../bench-context.js';
+import { formatCount, formatErrors, formatMs, formatRatio, judge, type Target } from '../format.js';
 import type { LoadResult } from '../load-worker.js';
 import type { Judged, SectionReport } from '../section-report.js';
 import { textTable } from '../text-table.js';
@@ -29,20 +29,9 @@ export async function runClosedSection(context: BenchContext, nvote: Server, sor
   const judged: Judged[] = [];
   let plainCapacity = Number.NaN;
   for (const { concurrency, target } of LEVELS) {
-    const rounds = new Map<Server, LoadResult[]>([
-      [context.plain, []],
-      [nvote, []],
-    ]);
-    for (let round = 0; round < options.rounds; round++) {
-      for (const server of abba(round, context.plain, nvote)) {
-        context.progress(`closed c=${concurrency}, round ${round + 1}/${options.rounds}: ${server.label} ...`);
-        const result = await measureRound(context, server, SORT_16, closedLoop(options, concurrency));
-        rounds.get(server)?.push(result);
-        context.progress(`  ${summarize(result)}`);
-      }
-    }
-    const plain = best(rounds.get(context.plain) ?? []);
-    const gateway = best(rounds.get(nvote) ?? []);
+    const rounds = await measurePair(context, nvote, SORT_16, closedLoop(options, concurrency), `closed c=${concurrency}`);
+    const plain = best(rounds.plain);
+    const gateway = best(rounds.nvote);
     if (concurrency === 64) plainCapacity = plain.requestsPerSecond;
     const ratio = gateway.requestsPerSecond / plain.requestsPerSecond;
     const { target: targetText, verdict, met } = judge(ratio, target);
@@ -59,10 +48,10 @@ export async function runClosedSection(context: BenchContext, nvote: Server, sor
         formatMs(top.latency.p50Us),
         formatMs(top.latency.p99Us),
         formatMs(top.latency.maxUs),
-        formatErrors(rounds.get(server) ?? []),
+        formatErrors(isPlain ? rounds.plain : rounds.nvote),
         cpuPerCall(top, 'serverMs'),
         cpuPerCall(top, 'generatorMs'),
-        (rounds.get(server) ?? []).map(result => formatCount(result.requestsPerSecond)).join(' / '),
+        (isPlain ? rounds.plain : rounds.nvote).map(result => formatCount(result.requestsPerSecond)).join(' / '),
         isPlain ? '' : formatRatio(ratio),
         isPlain ? '' : targetText,
         isPlain ? '' : verdict,

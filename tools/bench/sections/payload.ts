@@ -1,6 +1,5 @@
-import { abba, best, closedLoop, measureRound, type BenchContext, type Server } from '../bench-context.js';
-import { formatCount, formatErrors, formatMs, formatRatio, summarize } from '../format.js';
-import type { LoadResult } from '../load-worker.js';
+import { best, closedLoop, measurePair, type BenchContext, type Server } from '../bench-context.js';
+import { formatCount, formatErrors, formatMs, formatRatio } from '../format.js';
 import type { SectionReport } from '../section-report.js';
 import { textTable } from '../text-table.js';
 
@@ -13,20 +12,9 @@ export async function runPayloadSection(context: BenchContext, nvote: Server): P
   const rows: string[][] = [['values', 'server', 'req/s', 'ok calls', 'window s', 'p50 ms', 'p99 ms', 'errors', 'req/s of each round', 'nvote/plain']];
   for (const values of SIZES) {
     const workload = { method: 'Sort', values } as const;
-    const rounds = new Map<Server, LoadResult[]>([
-      [context.plain, []],
-      [nvote, []],
-    ]);
-    for (let round = 0; round < options.rounds; round++) {
-      for (const server of abba(round, context.plain, nvote)) {
-        context.progress(`payload ${values.toLocaleString('en-US')} values c=${CONCURRENCY}, round ${round + 1}/${options.rounds}: ${server.label} ...`);
-        const result = await measureRound(context, server, workload, closedLoop(options, CONCURRENCY));
-        rounds.get(server)?.push(result);
-        context.progress(`  ${summarize(result)}`);
-      }
-    }
-    const plain = best(rounds.get(context.plain) ?? []);
-    const gateway = best(rounds.get(nvote) ?? []);
+    const rounds = await measurePair(context, nvote, workload, closedLoop(options, CONCURRENCY), `payload ${values.toLocaleString('en-US')} values c=${CONCURRENCY}`);
+    const plain = best(rounds.plain);
+    const gateway = best(rounds.nvote);
     for (const [server, top] of [
       [context.plain, plain],
       [nvote, gateway],
@@ -40,8 +28,8 @@ export async function runPayloadSection(context: BenchContext, nvote: Server): P
         (top.measuredMs / 1000).toFixed(1),
         formatMs(top.latency.p50Us),
         formatMs(top.latency.p99Us),
-        formatErrors(rounds.get(server) ?? []),
-        (rounds.get(server) ?? []).map(result => formatCount(result.requestsPerSecond)).join(' / '),
+        formatErrors(isPlain ? rounds.plain : rounds.nvote),
+        (isPlain ? rounds.plain : rounds.nvote).map(result => formatCount(result.requestsPerSecond)).join(' / '),
         isPlain ? '' : formatRatio(gateway.requestsPerSecond / plain.requestsPerSecond),
       ]);
     }

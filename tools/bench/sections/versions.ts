@@ -1,6 +1,5 @@
-import { abba, best, closedLoop, measureRound, prime, SORT_16, type BenchContext, type Server } from '../bench-context.js';
-import { formatCount, formatErrors, formatMs, formatRatio, summarize } from '../format.js';
-import type { LoadResult } from '../load-worker.js';
+import { best, closedLoop, measurePair, prime, SORT_16, type BenchContext, type PairedRounds } from '../bench-context.js';
+import { formatCount, formatErrors, formatMs, formatRatio } from '../format.js';
 import type { SectionReport } from '../section-report.js';
 import { startBenchGateway, whyNotStarted } from '../start-bench-gateway.js';
 import { textTable } from '../text-table.js';
@@ -8,8 +7,8 @@ import { votedVersions } from '../voted-versions.js';
 
 /**
  * The Sort versions of each gateway in the row, one list per N: the first three, the first five,
- * all seven. sort-introsort, sort-shell and sort-tree are being written by other teams; until
- * they are merged, the N=5 and N=7 gateways refuse their configuration and their rows say so.
+ * all seven. sort-introsort, sort-shell and sort-tree are opt-in versions (not run by default);
+ * a gateway that refuses a list (a version missing) is a row that says why.
  */
 export const SORT_VERSION_LISTS: readonly (readonly string[])[] = [
   ['sort-merge', 'sort-heap', 'sort-radix'],
@@ -38,27 +37,17 @@ export async function runVersionsSection(context: BenchContext): Promise<Section
       notes.push(`   N=${n} not measured: ${reason}`);
       continue;
     }
-    const rounds = new Map<Server, LoadResult[]>([
-      [context.plain, []],
-      [nvote, []],
-    ]);
+    let rounds: PairedRounds;
     try {
       await prime(context, nvote);
       const voted = await votedVersions(nvote.address, 'Sort');
       if (voted.join(',') !== versions.join(',')) throw new Error(`the N=${n} gateway votes over ${voted.join(', ')}, not ${versions.join(', ')}`);
-      for (let round = 0; round < options.rounds; round++) {
-        for (const server of abba(round, context.plain, nvote)) {
-          context.progress(`versions N=${n} c=${CONCURRENCY}, round ${round + 1}/${options.rounds}: ${server.label} ...`);
-          const result = await measureRound(context, server, SORT_16, closedLoop(options, CONCURRENCY));
-          rounds.get(server)?.push(result);
-          context.progress(`  ${summarize(result)}`);
-        }
-      }
+      rounds = await measurePair(context, nvote, SORT_16, closedLoop(options, CONCURRENCY), `versions N=${n} c=${CONCURRENCY}`);
     } finally {
       await nvote.gateway.stop();
     }
-    const plain = best(rounds.get(context.plain) ?? []);
-    const gateway = best(rounds.get(nvote) ?? []);
+    const plain = best(rounds.plain);
+    const gateway = best(rounds.nvote);
     for (const [server, top] of [
       [context.plain, plain],
       [nvote, gateway],
@@ -71,8 +60,8 @@ export async function runVersionsSection(context: BenchContext): Promise<Section
         formatCount(top.requestsPerSecond),
         formatMs(top.latency.p50Us),
         formatMs(top.latency.p99Us),
-        formatErrors(rounds.get(server) ?? []),
-        (rounds.get(server) ?? []).map(result => formatCount(result.requestsPerSecond)).join(' / '),
+        formatErrors(isPlain ? rounds.plain : rounds.nvote),
+        (isPlain ? rounds.plain : rounds.nvote).map(result => formatCount(result.requestsPerSecond)).join(' / '),
         isPlain ? '' : formatRatio(gateway.requestsPerSecond / plain.requestsPerSecond),
       ]);
     }
