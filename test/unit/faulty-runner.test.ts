@@ -20,7 +20,7 @@ function queuedWorkerRunner() {
         signal.addEventListener('abort', () => resolve(failed('timeout', 'stopped while running')), { once: true });
       });
     },
-    load: () => ({ outstanding: 0, estimatedWaitMs: 0, callMs: 0 }),
+    load: () => ({ outstanding: 0, estimatedWaitMs: 0 }),
     health: () => ({ state: 'ready', capacity: 1, queued: 0, utilization: 0 }),
     warmUp: () => Promise.resolve(true),
     close: () => Promise.resolve(),

@@ -60,12 +60,12 @@ const LARGE_CALL_BYTES = 64 * 1024;
 // own, and must not get its batch's thread killed with it.
 const BATCH_BUDGET_SHARE = 0.5;
 const BATCH_MIN_WATCHDOG_MS = 100;
-// Weight of the newest sample in the moving averages of how long a call holds a worker.
+// Weight of the newest sample in the moving averages of how long a call holds a worker. A task
+// costs its calls' own time plus a share that does not grow with them (clone, wake-up, answer),
+// and the two are learned apart: timing a one-call task as a whole charged that share to every
+// call, the batch limit (BATCH_TARGET_MS over the time per call) then fell to one call, and a
+// line of small calls, estimated one task each, was refused where batching would have served it.
 const HOLD_TIME_WEIGHT = 0.2;
-// A task costs its calls' own time plus a share that does not grow with them (clone, wake-up,
-// answer). Timing a one-call task as a whole charged that share to every call: the batch limit
-// (BATCH_TARGET_MS over the time per call) then fell to one call, and the estimated waits of a
-// line of small calls, counted one task each, refused calls that batching would have served.
 // A task whose calls have all been stopped is killed (its thread terminated) at once the first
 // time; when its replacement's task is stopped too, the version is hung on everything and
 // recycling its threads buys nothing: each next kill waits twice as long, up to the maximum.
@@ -355,10 +355,10 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
       const capacity = pool.capacity();
       // Only waiting is predictable: a call starts at once while fewer calls than threads are
       // taken; otherwise it waits for the work ahead of it, shared among the threads, and for the
-      // threads that stopped tasks still hold. Counted in calls, not tasks: a thread running a
-      // batch of 20 is as busy as 20 calls (counting tasks let a loaded gateway admit calls that
-      // then missed their deadlines: a 1,200-call campaign at c=64 left 758 unanswered, against
-      // 228 counted in calls).
+      // threads that stopped tasks still hold. The work ahead is every call's own time plus each
+      // task's fixed cost: a thread running a batch of 20 is as busy as 20 calls and one task
+      // (counting tasks alone let a loaded gateway admit calls that then missed their deadlines:
+      // a 1,200-call campaign at c=64 left 758 unanswered, against 228 counted in calls).
       const workMs = Math.max(0, outstandingMs) + tasksAhead() * taskMs;
       const estimatedWaitMs = outstanding < capacity ? 0 : (workMs + orphans * orphanDelayMs()) / capacity;
       return { outstanding, estimatedWaitMs, callMs, taskMs, queued: queuedCalls, workMs };

@@ -22,12 +22,6 @@ export interface WorkerRunnerOptions {
   readonly onOrphanError: (error: unknown) => void;
 }
 
-/** The worker pool's view of its load: admission's, plus how long a small call holds a worker. */
-export interface WorkerLoad extends RunnerLoad {
-  /** The recent time the version itself runs on one small call (ms): a moving average. */
-  readonly callMs: number;
-}
-
 /**
  * One fault-containment region: an elastic piscina pool that runs one version, fed by a
  * dispatcher that batches the calls that arrive together (call-dispatcher.ts). Besides the port,
@@ -37,7 +31,7 @@ export interface WorkerLoad extends RunnerLoad {
 export interface WorkerRunner extends VersionRunner {
   readonly transport: 'worker';
   runWithWorkerFault(run: VersionRun, fault: WorkerFault, signal: AbortSignal): Promise<RunOutcome>;
-  load(): WorkerLoad;
+  load(): RunnerLoad;
 }
 
 // An idle thread above the minimum is stopped after this long: long enough that a load which
@@ -65,8 +59,8 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
     run: (run, signal) => dispatch(run, signal, undefined),
     runWithWorkerFault: (run, fault, signal) => dispatch(run, signal, fault),
     load: () => {
-      const { outstanding, estimatedWaitMs, callMs, workMs } = dispatcher.load();
-      return { outstanding, estimatedWaitMs, callMs, localWorkMs: workMs };
+      const { outstanding, estimatedWaitMs, workMs } = dispatcher.load();
+      return { outstanding, estimatedWaitMs, localWorkMs: workMs };
     },
     health: (): RunnerHealth => ({
       state: closing ? 'unavailable' : pool.threads > 0 ? 'ready' : 'starting',
