@@ -69,8 +69,10 @@ function checkMessage(bytes: Uint8Array, start: number, end: number, schema: Des
 // Field numbers are 1 .. 2^29 - 1.
 const MAX_FIELD_NUMBER = 2 ** 29 - 1;
 
-/** Reads a tag; returns its field number and leaves its wire type in `wireTypeRead`. */
+// The wire type of the last tag read: set by tag() beside its result, so that no tuple is made per field.
 let wireTypeRead = 0;
+
+/** Reads a tag; returns its field number and leaves its wire type in `wireTypeRead`. */
 function tag(bytes: Uint8Array, end: number): number {
   const value = varint(bytes, end);
   const fieldNo = Math.floor(value / 8);
