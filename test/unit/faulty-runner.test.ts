@@ -58,6 +58,18 @@ describe('injected faults and the decision', () => {
     expect(await outcome).toEqual({ kind: 'failed', failure: 'timeout', detail: 'stopped while running', injectedFault: 'hang' });
   });
 
+  it('gives each per-call fault a decision signal of its own, never one that every faulted run listens on', async () => {
+    const { runner, seen } = queuedWorkerRunner();
+    const faulty = withInjectedFaults(runner, {}, () => new Map([['sort-heap', hang(true)]]), () => undefined);
+    const stop = new AbortController();
+    const run = { input: {}, request: {}, inputBytes: 0, requestId: 'r', attributes: new Map(), budgetEndsAt: 0, decided: new AbortController().signal } as unknown as VersionRun;
+    // More runs in flight than Node's default of ten listeners on one signal.
+    const outcomes = Array.from({ length: 12 }, () => faulty.run(run, stop.signal));
+    expect(new Set(seen).size).toBe(12);
+    stop.abort('timeout');
+    for (const outcome of await Promise.all(outcomes)) expect(outcome).toMatchObject({ failure: 'timeout', injectedFault: 'hang' });
+  });
+
   it('marks a standing fault that ran until stopped', async () => {
     const { outcome, stop } = runWith(hang(false));
     stop();

@@ -5,8 +5,6 @@ import type { FaultKind, Injection } from './fault-spec.js';
 
 export type { WrongValueSource };
 
-const NEVER = new AbortController().signal;
-
 /**
  * A runner that suffers the faults planned for the call. Worker faults happen inside the worker
  * thread through the worker runner's task, where a real one would; any other runner (a remote
@@ -30,7 +28,10 @@ export function withInjectedFaults(
       // is dropped before it starts, like any other (a permanently hung version's runs otherwise
       // lingered for the straggler grace and filled admission: refusals in the bench's hung row),
       // and a fault on a run that never started did not fire.
-      const outcome = await suffer(injection, injection.perCall ? { ...run, decided: NEVER } : run, signal);
+      // A signal of its own that never aborts, not one shared by every faulted run: a runner
+      // listens on it while the run waits, and a shared one collected listeners from every call
+      // in flight (Node warned of a leak at the eleventh, under a campaign at c=64).
+      const outcome = await suffer(injection, injection.perCall ? { ...run, decided: new AbortController().signal } : run, signal);
       if (!injection.perCall && droppedUnstarted(outcome, run, signal)) return outcome;
       return { ...outcome, injectedFault: injection.kind };
     },
