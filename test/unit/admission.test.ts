@@ -75,18 +75,18 @@ describe('admission', () => {
     expect('release' in admission.admit(methodOf(oneSlow, 1), 1, 1_000)).toBe(true);
   });
 
-  it('refuses, once a call is in flight, while the work owed to local versions exceeds half the budget on the cores', () => {
-    let backlogMs = 600;
+  it('refuses, once a call is in flight, while the work owed to local versions exceeds a quarter of the budget on the cores', () => {
+    let backlogMs = 300;
     const admission = createAdmission(LIMITS, () => 0, () => backlogMs);
     const method = methodOf([idle, idle, idle]);
     // An idle gateway has nothing to shed, whatever the estimate says.
     expect('release' in admission.admit(method, 1, 1_000)).toBe(true);
     expect(admission.admit(method, 1, 1_000)).toEqual({
       reason: 'queue',
-      message: "the work already handed to this machine's versions needs 600 ms of its cores; the call has 1000 ms",
+      message: "the work already handed to this machine's versions needs 300 ms of its cores; the call has 1000 ms",
     });
-    expect('release' in admission.admit(method, 1, 2_000)).toBe(true);
-    backlogMs = 500;
+    expect('release' in admission.admit(method, 1, 1_200)).toBe(true);
+    backlogMs = 250;
     expect('release' in admission.admit(method, 1, 1_000)).toBe(true);
   });
 
