@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { RunOutcome, StopReason, VersionRun, VersionRunner } from '../runners/index.js';
+import { setStopTimer, type RunOutcome, type StopReason, type VersionRun, type VersionRunner } from '../runners/index.js';
 
 export interface RunSettlement {
   readonly version: string;
@@ -51,7 +51,9 @@ export async function fanOut(
   setMaxListeners(4 * runners.length + 10, controller.signal, decision.signal);
   const stop = (reason: StopReason) => (): void => controller.abort(reason);
   const budgetEndsAt = performance.now() + options.budgetMs;
-  let timer = setTimeout(stop('timeout'), Math.max(0, options.budgetMs));
+  // A stop timer, not a plain one: after a stall of the event loop, answers already received are
+  // read before the budget ends them (stop-timer.ts).
+  let timer = setStopTimer(stop('timeout'), Math.max(0, options.budgetMs));
   let decided = false;
   const onSettle = (settlement: RunSettlement): void => {
     const answer = options.onSettle(settlement);
@@ -64,8 +66,8 @@ export async function fanOut(
     // A reason of our own: abort() without one builds a DOMException on every call.
     if (options.dropUnstartedWhenDecided) decision.abort('decided');
     if (options.stragglerGraceMs < budgetEndsAt - performance.now()) {
-      clearTimeout(timer);
-      timer = setTimeout(stop('timeout'), options.stragglerGraceMs);
+      timer.clear();
+      timer = setStopTimer(stop('timeout'), options.stragglerGraceMs);
     }
   };
   const onCallEnd = stop('cancelled');
@@ -81,7 +83,7 @@ export async function fanOut(
       }),
     );
   } finally {
-    clearTimeout(timer);
+    timer.clear();
     options.callSignal.removeEventListener('abort', onCallEnd);
   }
 }

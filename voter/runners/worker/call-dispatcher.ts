@@ -1,3 +1,4 @@
+import { setStopTimer, type StopTimer } from '../stop-timer.js';
 import { failed, failureOfStop, type RunOutcome } from '../version-runner.js';
 import { classifyFailure } from './classify-failure.js';
 import { pack, unpack, type Packed } from './packed-arrays.js';
@@ -96,7 +97,7 @@ interface Task {
   attached: number;
   /** Stopped by the dispatcher: every member was stopped (an orphan), or the batch was given up. */
   stoppedBy: 'orphaned' | 'given_up' | undefined;
-  timer: NodeJS.Timeout | undefined;
+  timer: StopTimer | undefined;
 }
 
 /**
@@ -226,7 +227,7 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
     } else {
       work = { kind: 'batch', inputs: members.map(member => member.call.input) };
       const remainingMs = Math.min(...members.map(member => member.call.budgetEndsAt)) - task.startedAt;
-      task.timer = setTimeout(() => stopTask(task, 'given_up'), Math.max(BATCH_MIN_WATCHDOG_MS, remainingMs * BATCH_BUDGET_SHARE));
+      task.timer = setStopTimer(() => stopTask(task, 'given_up'), Math.max(BATCH_MIN_WATCHDOG_MS, remainingMs * BATCH_BUDGET_SHARE));
     }
     pool.submit(work, task.controller.signal).then(
       result => completed(task, result),
@@ -291,7 +292,7 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
 
   function release(task: Task): void {
     running -= 1;
-    clearTimeout(task.timer);
+    task.timer?.clear();
     // Every member stopped: it was counted as an orphan when the last one was.
     if (task.attached === 0) orphans -= 1;
   }
@@ -310,10 +311,10 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
     task.attached -= 1;
     if (task.attached > 0) return;
     orphans += 1;
-    clearTimeout(task.timer);
+    task.timer?.clear();
     const delay = orphanDelayMs();
     if (delay === 0) stopTask(task, 'orphaned');
-    else task.timer = setTimeout(() => stopTask(task, 'orphaned'), delay);
+    else task.timer = setStopTimer(() => stopTask(task, 'orphaned'), delay);
   };
 
   return {
