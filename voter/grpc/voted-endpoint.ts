@@ -42,16 +42,11 @@ export function createVotedEndpoint(options: VotedEndpointOptions): handleUnaryC
     const fail = (error: NvoteError, trailers?: Metadata): void => send(toServiceError(error, trailers));
 
     // One signal for every way the call can end early: the client cancels, its deadline passes,
-    // or the gateway shuts down.
+    // or the gateway shuts down. The client's end aborts it directly, with no signal of its own in
+    // between (a second controller and its listener per call).
     const ended = new AbortController();
-    const { signal: clientSignal, detach } = followCall(call);
-    const onClientEnd = (): void => ended.abort('call ended');
-    clientSignal.addEventListener('abort', onClientEnd, { once: true });
-    if (clientSignal.aborted) onClientEnd();
-    const stopFollowing = (): void => {
-      detach();
-      clientSignal.removeEventListener('abort', onClientEnd);
-    };
+    const client = followCall(call, () => ended.abort('call ended'));
+    const stopFollowing = (): void => client.detach();
     untrack = options.calls.track(() => {
       fail(new NvoteError('SHUTTING_DOWN', `${method.name}: the gateway shut down before the vote was decided`));
       ended.abort('shutting down');
@@ -83,7 +78,7 @@ export function createVotedEndpoint(options: VotedEndpointOptions): handleUnaryC
           // Stragglers run on (for at most their grace) once the answer is out.
           stopFollowing();
           if (responded) return;
-          if (clientSignal.aborted) {
+          if (client.ended()) {
             // The client is gone or its deadline passed; grpc-js has already ended the call.
             responded = true;
             untrack();
