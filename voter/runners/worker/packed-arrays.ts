@@ -62,9 +62,20 @@ export function unpack(packed: Packed): unknown {
   if (packed.fields === undefined) return packed.rest;
   const value = { ...(packed.rest as Record<string, unknown>) };
   for (const [key, typed] of Object.entries(packed.fields)) {
-    value[key] = ArrayBuffer.isView(typed) ? Array.from(typed as ArrayLike<number | bigint>) : recordsOf(typed as PackedRecords);
+    value[key] = ArrayBuffer.isView(typed) ? plainArrayOf(typed as Float64Array | BigInt64Array) : recordsOf(typed as PackedRecords);
   }
   return value;
+}
+
+/**
+ * The typed array's elements as a plain array. Not `Array.from`: on 1,000,000 doubles it took
+ * 65 ms against 14 ms for this loop into an array of the final length (best of 7 on this
+ * machine), and it runs once per version on every large call, on the version's thread.
+ */
+function plainArrayOf(typed: Float64Array | BigInt64Array): (number | bigint)[] {
+  const plain: (number | bigint)[] = new Array(typed.length);
+  for (let index = 0; index < typed.length; index++) plain[index] = typed[index] as number | bigint;
+  return plain;
 }
 
 function recordsOf({ keys, columns }: PackedRecords): Record<string, number>[] {
