@@ -1,6 +1,7 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
 import { ComputeServiceService } from '../gen/nvote/v1/compute_service.js';
 import type { AnyVotedMethod } from '../methods/index.js';
+import { withPackedDoubleFields } from './packed-doubles.js';
 import { withMeasuredRequests } from './request-size.js';
 import { withStrictRequests } from './strict-request.js';
 
@@ -16,12 +17,13 @@ export function pathOf(method: AnyVotedMethod): string {
 
 /**
  * A voted method's gRPC definition as the server uses it: measured on the wire (request-size.ts)
- * and, for the generated ones, checked strictly before ts-proto decodes them (strict-request.ts);
- * an extension's own codec does its own checking.
+ * and, for the generated ones, checked strictly before ts-proto decodes them (strict-request.ts),
+ * with their large packed double fields read as blocks (packed-doubles.ts); an extension's own
+ * codec does its own checking.
  */
 export function serverDefinitionOf(method: AnyVotedMethod): MethodDefinition<unknown, unknown> {
   const definition = definitionOf(method);
-  return withMeasuredRequests(method.definition === undefined ? withStrictRequests(definition) : definition);
+  return withMeasuredRequests(method.definition === undefined ? withStrictRequests(withPackedDoubleFields(definition)) : definition);
 }
 
 /** The generated (or, for an extension, the method's own) definition of a voted method. */

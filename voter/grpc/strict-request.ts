@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { MethodDefinition } from '@grpc/grpc-js';
-import { createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import type { DescMessage } from '@bufbuild/protobuf';
 import { WireType } from '@bufbuild/protobuf/wire';
+import { requestSchemaOf } from './request-schema.js';
 
 /**
  * ts-proto's generated decoders stop at a field-number-0 tag or a stray end-group tag as if the
@@ -16,7 +15,7 @@ export function withStrictRequests<TRequest, TResponse>(
   definition: MethodDefinition<TRequest, TResponse>,
 ): MethodDefinition<TRequest, TResponse> {
   const decode = definition.requestDeserialize;
-  const schema = inputOf(definition.path);
+  const schema = requestSchemaOf(definition.path);
   return {
     ...definition,
     requestDeserialize: (bytes: Buffer) => {
@@ -24,17 +23,6 @@ export function withStrictRequests<TRequest, TResponse>(
       return decode(bytes);
     },
   };
-}
-
-// The descriptor set `buf build` writes next to the generated code (also used by reflection).
-const registry = createFileRegistry(
-  fromBinary(FileDescriptorSetSchema, readFileSync(new URL('../gen/descriptors.binpb', import.meta.url))),
-);
-
-/** The request message of `/package.Service/Method`, when the built-in descriptors know it. */
-function inputOf(path: string): DescMessage | undefined {
-  const [service, method] = path.slice(1).split('/');
-  return registry.getService(service ?? '')?.methods.find(candidate => candidate.name === method)?.input;
 }
 
 // Deeper than any request we define; bounds the recursion on hostile input.
