@@ -28,22 +28,28 @@ function answeringThrough(port: MessageChannel['port2']): VersionRunner {
   } as VersionRunner;
 }
 
+/** One version's run under a 5 ms budget, every settlement recorded. */
+function runWithFiveMsBudget(port: MessageChannel['port2']) {
+  const settlements: RunSettlement[] = [];
+  const run = { input: {}, request: {}, inputBytes: 0, requestId: 'r', attributes: createCallAttributes() };
+  const done = fanOut([answeringThrough(port)], run, {
+    budgetMs: 5,
+    stragglerGraceMs: 100,
+    dropUnstartedWhenDecided: true,
+    callSignal: new AbortController().signal,
+    onSettle: settlement => {
+      settlements.push(settlement);
+      return true;
+    },
+  });
+  return { done, settlements };
+}
+
 describe('stop timers and a stalled event loop', () => {
   it('reads an answer that arrived during a stall before the budget that ended meanwhile stops its run', async () => {
     const channel = new MessageChannel();
     try {
-      const settlements: RunSettlement[] = [];
-      const run = { input: {}, request: {}, inputBytes: 0, requestId: 'r', attributes: createCallAttributes() };
-      const done = fanOut([answeringThrough(channel.port2)], run, {
-        budgetMs: 5,
-        stragglerGraceMs: 100,
-        dropUnstartedWhenDecided: true,
-        callSignal: new AbortController().signal,
-        onSettle: settlement => {
-          settlements.push(settlement);
-          return true;
-        },
-      });
+      const { done, settlements } = runWithFiveMsBudget(channel.port2);
       // The answer arrives in time; the gateway reads it only after the budget's end.
       channel.port1.postMessage({ kind: 'value', value: [1n] });
       stallFor(50);
@@ -57,18 +63,8 @@ describe('stop timers and a stalled event loop', () => {
   it('still stops a run that has not answered, one loop turn after its budget', async () => {
     const channel = new MessageChannel();
     try {
-      const settlements: RunSettlement[] = [];
-      const run = { input: {}, request: {}, inputBytes: 0, requestId: 'r', attributes: createCallAttributes() };
-      await fanOut([answeringThrough(channel.port2)], run, {
-        budgetMs: 5,
-        stragglerGraceMs: 100,
-        dropUnstartedWhenDecided: true,
-        callSignal: new AbortController().signal,
-        onSettle: settlement => {
-          settlements.push(settlement);
-          return true;
-        },
-      });
+      const { done, settlements } = runWithFiveMsBudget(channel.port2);
+      await done;
       expect(settlements.map(settlement => settlement.outcome)).toEqual([{ kind: 'failed', failure: 'timeout', detail: 'stopped while running' }]);
     } finally {
       channel.port1.close();
