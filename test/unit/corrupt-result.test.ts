@@ -57,6 +57,21 @@ describe('corruptResult: wrong_value on Sort', () => {
     expect(sortMethod.isValue(wrong)).toBe(true);
   });
 
+  it('treats a large answer held as a BigInt64Array (as it crossed from the worker) like the plain list', () => {
+    const right = [INT64_MIN, -5n, 0n, 3n, 3n, 9n, INT64_MAX];
+    const typed = BigInt64Array.from(right);
+    expect(sortMethod.isValue(typed)).toBe(true);
+    expect(sortMethod.toResponse(typed)).toEqual({ values: right });
+    for (const seed of SEEDS.slice(0, 20)) {
+      const fromTyped = wrongValueOf(sortMethod, typed, { values: right }, seed);
+      expect(fromTyped).toEqual(wrongValueOf(sortMethod, right, { values: right }, seed));
+      expect(sortMethod.isValue(fromTyped)).toBe(true);
+    }
+    // Plain lists are still checked element by element; a typed array cannot hold anything else.
+    expect(sortMethod.isValue([1n, 2n ** 64n])).toBe(false);
+    expect(sortMethod.isValue(new Float64Array([1, 2]))).toBe(false);
+  });
+
   it('changes different elements under different seeds', () => {
     const right = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n];
     const changed = new Set(

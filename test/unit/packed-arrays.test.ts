@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pack, unpack } from '../../voter/runners/worker/packed-arrays.js';
+import { pack, unpack, unpackResult } from '../../voter/runners/worker/packed-arrays.js';
 
 const INT64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 
@@ -81,6 +81,19 @@ describe('packed arrays', () => {
       const input = { edges };
       expect(pack(input)).toEqual({ rest: input });
     }
+  });
+
+  it('keeps a large int64 answer typed for the gateway, and makes doubles and records plain, as for a version', () => {
+    const values = Array.from({ length: 2_000 }, (_, index) => BigInt(index) - 1_000n);
+    const doubles = Array.from({ length: 2_000 }, (_, index) => index / 7);
+    const result = unpackResult(structuredClone(pack({ kind: 'value', value: values, other: doubles }))) as Record<string, unknown>;
+    expect(result['kind']).toBe('value');
+    expect(result['value']).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(result['value'] as BigInt64Array)).toEqual(values);
+    expect(Array.isArray(result['other'])).toBe(true);
+    expect(result['other']).toEqual(doubles);
+    // What a version is given is always plain.
+    expect(Array.isArray((unpack(structuredClone(pack({ values }))) as { values: unknown }).values)).toBe(true);
   });
 
   it('packs the same object once, however many versions it is sent to', () => {

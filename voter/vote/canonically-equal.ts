@@ -32,6 +32,9 @@ function objectsEqual(a: object | null, b: object | null): boolean {
   const bList = Array.isArray(b) || ArrayBuffer.isView(b);
   if (aList !== bList) return false;
   if (aList) {
+    // Two int64 lists (versions' large Sort answers) are equal exactly when their bytes are, and
+    // reading their elements one by one would make a bigint of each.
+    if (a instanceof BigInt64Array && b instanceof BigInt64Array) return sameBytes(a, b);
     const length = lengthOf(a);
     if (length !== lengthOf(b)) return false;
     const left = a as ArrayLike<unknown>;
@@ -59,4 +62,8 @@ function objectsEqual(a: object | null, b: object | null): boolean {
 function lengthOf(list: object): number {
   const length = Number((list as { length?: unknown }).length);
   return Number.isFinite(length) && length > 0 ? Math.min(Math.floor(length), Number.MAX_SAFE_INTEGER) : 0;
+}
+
+function sameBytes(a: BigInt64Array, b: BigInt64Array): boolean {
+  return a.length === b.length && Buffer.compare(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }

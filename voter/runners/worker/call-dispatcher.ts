@@ -1,7 +1,7 @@
 import { setStopTimer, type StopTimer } from '../stop-timer.js';
 import { failed, failureOfStop, type RunOutcome } from '../version-runner.js';
 import { classifyFailure } from './classify-failure.js';
-import { pack, unpack, type Packed } from './packed-arrays.js';
+import { pack, unpackResult, type Packed } from './packed-arrays.js';
 import type { WorkerPool } from './worker-pool.js';
 import type { TaskResult, WorkerFault, WorkerTask } from './worker-task.js';
 
@@ -247,7 +247,7 @@ export function createCallDispatcher(pool: WorkerPool, options: CallDispatcherOp
         if (only.call.inputBytes > LARGE_CALL_BYTES) holdMsPerByte += HOLD_TIME_WEIGHT * (held / only.call.inputBytes - holdMsPerByte);
         else learnTask(held, answer.computeMs, 1);
       }
-      settle(only, returnedOf(() => unpack((answer as { result: Packed }).result)));
+      settle(only, returnedOf(() => unpackResult((answer as { result: Packed }).result)));
     } else if (answer?.kind === 'batch' && answer.entries.length === task.members.length) {
       learnTask(held, answer.computeMs, task.members.length);
       task.members.forEach((member, index) => {

@@ -57,12 +57,28 @@ export function pack(value: unknown): Packed {
   return packed;
 }
 
-/** The inverse of pack: the object again, with new plain arrays. */
+/** The inverse of pack: the object again, with new plain arrays (what a version is given). */
 export function unpack(packed: Packed): unknown {
+  return unpackWith(packed, false);
+}
+
+/**
+ * unpack, for a version's result on the gateway's side: an int64 array stays a BigInt64Array. As
+ * a plain array each of its values is a heap object of its own: four versions' answers to a
+ * 100,000-value Sort made 400,000 of them on the event loop's heap, alive until the call's last
+ * version settled, and collecting them stalled every call in flight. The methods that return
+ * int64 lists accept the typed form (isValue), and the voters compare it by its elements.
+ */
+export function unpackResult(packed: Packed): unknown {
+  return unpackWith(packed, true);
+}
+
+function unpackWith(packed: Packed, keepInt64: boolean): unknown {
   if (packed.fields === undefined) return packed.rest;
   const value = { ...(packed.rest as Record<string, unknown>) };
   for (const [key, typed] of Object.entries(packed.fields)) {
-    value[key] = ArrayBuffer.isView(typed) ? plainArrayOf(typed as Float64Array | BigInt64Array) : recordsOf(typed as PackedRecords);
+    if (typed instanceof BigInt64Array && keepInt64) value[key] = typed;
+    else value[key] = ArrayBuffer.isView(typed) ? plainArrayOf(typed as Float64Array | BigInt64Array) : recordsOf(typed as PackedRecords);
   }
   return value;
 }
