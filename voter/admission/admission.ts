@@ -24,8 +24,9 @@ const BUDGET_SHARE = 0.5;
 // taken, not the stretch that work puts on the call's own runs: they share the cores with it, so a
 // version that needs 100 ms alone needs several times that beside a full backlog. Three
 // 3,000-call campaigns at c=64 on 2 cores admitted up to half the budget and left 5 to 7 calls
-// with a faulty minority unanswered (healthy versions out of budget while running); two at a
-// quarter left none, for a fifth more refusals.
+// with a faulty minority unanswered (healthy versions out of budget while running); seven at a
+// quarter left 0 to 2 (client deadlines passed during stalls of the event loop), for a fifth more
+// refusals.
 const MACHINE_BACKLOG_SHARE = 0.25;
 
 export type RefusalReason = 'overloaded' | 'memory' | 'queue';
