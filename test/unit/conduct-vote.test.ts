@@ -127,7 +127,7 @@ describe('conductVote', () => {
 
     await vi.advanceTimersByTimeAsync(1);
     // Two timeouts already lose the quorum: the decision does not wait for the third settlement.
-    expect(record().decision).toEqual({ outcome: 'quorum_lost', agreeing: 0 });
+    expect(record().decision).toEqual({ outcome: 'quorum_lost', agreeing: 0, ballots: 0 });
     expect(record().versions.map(v => v.verdict)).toEqual(['timeout', 'timeout', 'pending']);
     expect(endRecord(ends).versions.map(v => [v.verdict, v.durationSeconds])).toEqual([
       ['timeout', 0.5],
@@ -171,7 +171,7 @@ describe('conductVote', () => {
       endedEarly: true,
       decision: { outcome: 'quorum_lost' },
       versions: [
-        { version: 'a', verdict: 'disagree' },
+        { version: 'a', verdict: 'unconfirmed' },
         { version: 'b', verdict: 'cancelled', detail: 'stopped: cancelled', durationSeconds: 0.05 },
         { version: 'c', verdict: 'cancelled', detail: 'stopped: cancelled', durationSeconds: 0.05 },
       ],
@@ -284,7 +284,7 @@ describe('conductVote', () => {
     // Two refused answers leave only c, which cannot make a majority of three on its own.
     await vi.advanceTimersByTimeAsync(20);
     expect(decided.current.state).toBe('resolved');
-    expect(record().decision).toEqual({ outcome: 'no_majority', agreeing: 0 });
+    expect(record().decision).toEqual({ outcome: 'no_majority', agreeing: 0, ballots: 0 });
     expect(record().versions.slice(0, 2)).toEqual([
       { version: 'a', verdict: 'disagree', durationSeconds: 0.01, detail: 'answer refused by the voter' },
       { version: 'b', verdict: 'disagree', durationSeconds: 0.02, detail: 'answer refused by the voter' },

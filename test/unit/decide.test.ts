@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Settlement } from '../../voter/vote/ballot.js';
-import { decide, majorityOf } from '../../voter/vote/decide.js';
+import { decide, majorityOf, verdictOf } from '../../voter/vote/decide.js';
 import { createExactVoter } from '../../voter/vote/exact-voter.js';
 import { createToleranceVoter } from '../../voter/vote/tolerance-voter.js';
 
@@ -42,13 +42,35 @@ describe('decide', () => {
     expect(decide([value('a', [1]), value('b', [2]), value('c', [3])], 3, exact)).toEqual({
       outcome: 'no_majority',
       agreeing: 1,
+      ballots: 3,
     });
     expect(decide([value('a', [1]), value('b', [2]), fault('c')], 3, exact)).toMatchObject({ outcome: 'no_majority' });
   });
 
   it('is quorum_lost as soon as too few versions can still answer', () => {
-    expect(decide([fault('a'), fault('b')], 3, exact)).toEqual({ outcome: 'quorum_lost', agreeing: 0 });
-    expect(decide([value('a', [1]), fault('b'), fault('c')], 3, exact)).toEqual({ outcome: 'quorum_lost', agreeing: 1 });
+    expect(decide([fault('a'), fault('b')], 3, exact)).toEqual({ outcome: 'quorum_lost', agreeing: 0, ballots: 0 });
+    expect(decide([value('a', [1]), fault('b'), fault('c')], 3, exact)).toEqual({
+      outcome: 'quorum_lost',
+      agreeing: 1,
+      ballots: 1,
+    });
+  });
+
+  it('calls the only answer of a lost quorum unconfirmed, not a dissent', () => {
+    const lone = [value('a', [1]), fault('b'), fault('c')];
+    const decision = decide(lone, 3, exact)!;
+    expect(verdictOf(lone[0], decision, exact)).toBe('unconfirmed');
+    expect(verdictOf(lone[1], decision, exact)).toBe('crash');
+    // An answer the voter refused is no answer to confirm, and stays a dissent.
+    const refused: Settlement<number[]> = { ...value('a', [1]), valid: false } as Settlement<number[]>;
+    const withRefused = [value('b', [2]), refused, fault('c')];
+    const split = decide(withRefused, 3, exact)!;
+    expect(verdictOf(withRefused[0], split, exact)).toBe('unconfirmed');
+    expect(verdictOf(refused, split, exact)).toBe('disagree');
+    // Two answers that differ contradict each other: both dissent.
+    const two = [value('a', [1]), value('b', [2]), fault('c')];
+    const contradicted = decide(two, 3, exact)!;
+    expect(two.map(settlement => verdictOf(settlement, contradicted, exact))).toEqual(['disagree', 'disagree', 'crash']);
   });
 
   it('votes on domain errors by reason', () => {

@@ -16,7 +16,7 @@ function vote(method: string, verdicts: Readonly<Record<string, Verdict>>): Vote
     end: {
       kind: 'recorded',
       record: {
-        decision: { outcome: 'quorum_lost', agreeing: 0 },
+        decision: { outcome: 'quorum_lost', agreeing: 0, ballots: 0 },
         endedEarly: false,
         versions: Object.entries(verdicts).map(([version, verdict]) => ({ version, verdict, durationSeconds: 0 })),
       },

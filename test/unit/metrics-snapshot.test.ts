@@ -57,7 +57,7 @@ function feed(metrics: ReturnType<typeof createMetrics>): void {
   );
   observer.voteEnded(
     recorded('Sort', {
-      decision: { outcome: 'quorum_lost', agreeing: 0 },
+      decision: { outcome: 'quorum_lost', agreeing: 0, ballots: 0 },
       endedEarly: true,
       versions: versions([['sort-merge', 'error', 0.001], ['sort-heap', 'cancelled', 0.05], ['sort-radix', 'cancelled', 0.05]]),
     }),
@@ -76,14 +76,14 @@ function feed(metrics: ReturnType<typeof createMetrics>): void {
   });
   observer.voteEnded(
     recorded('Evaluate', {
-      decision: { outcome: 'no_majority', agreeing: 1 },
+      decision: { outcome: 'no_majority', agreeing: 1, ballots: 1 },
       endedEarly: false,
       versions: versions([['evaluate-pratt', 'domain_error', 0.002], ['evaluate-shunting-yard', 'timeout', 1]]),
     }),
   );
   observer.voteEnded(
     recorded('Evaluate', {
-      decision: { outcome: 'quorum_lost', agreeing: 0 },
+      decision: { outcome: 'quorum_lost', agreeing: 0, ballots: 0 },
       endedEarly: false,
       versions: versions([['evaluate-pratt', 'crash', 0.01], ['evaluate-shunting-yard', 'pending', 0.01]]),
     }),
@@ -209,7 +209,7 @@ describe('createMetrics', () => {
       nvote_votes_total{method="Evaluate",outcome="quorum_lost"} 1
       nvote_votes_total{method="Evaluate",outcome="cancelled"} 0
 
-      # HELP nvote_version_results_total Per-version results by verdict against the decision (agree, disagree, domain_error, error, timeout, crash, cancelled).
+      # HELP nvote_version_results_total Per-version results by verdict against the decision (agree, disagree, domain_error, error, timeout, crash, cancelled, unconfirmed).
       # TYPE nvote_version_results_total counter
       nvote_version_results_total{method="Sort",version="sort-merge",verdict="agree"} 2
       nvote_version_results_total{method="Sort",version="sort-merge",verdict="disagree"} 0
@@ -218,6 +218,7 @@ describe('createMetrics', () => {
       nvote_version_results_total{method="Sort",version="sort-merge",verdict="timeout"} 0
       nvote_version_results_total{method="Sort",version="sort-merge",verdict="crash"} 0
       nvote_version_results_total{method="Sort",version="sort-merge",verdict="cancelled"} 0
+      nvote_version_results_total{method="Sort",version="sort-merge",verdict="unconfirmed"} 0
       nvote_version_results_total{method="Sort",version="sort-heap",verdict="agree"} 2
       nvote_version_results_total{method="Sort",version="sort-heap",verdict="disagree"} 0
       nvote_version_results_total{method="Sort",version="sort-heap",verdict="domain_error"} 0
@@ -225,6 +226,7 @@ describe('createMetrics', () => {
       nvote_version_results_total{method="Sort",version="sort-heap",verdict="timeout"} 0
       nvote_version_results_total{method="Sort",version="sort-heap",verdict="crash"} 0
       nvote_version_results_total{method="Sort",version="sort-heap",verdict="cancelled"} 1
+      nvote_version_results_total{method="Sort",version="sort-heap",verdict="unconfirmed"} 0
       nvote_version_results_total{method="Sort",version="sort-radix",verdict="agree"} 1
       nvote_version_results_total{method="Sort",version="sort-radix",verdict="disagree"} 1
       nvote_version_results_total{method="Sort",version="sort-radix",verdict="domain_error"} 0
@@ -232,6 +234,7 @@ describe('createMetrics', () => {
       nvote_version_results_total{method="Sort",version="sort-radix",verdict="timeout"} 0
       nvote_version_results_total{method="Sort",version="sort-radix",verdict="crash"} 0
       nvote_version_results_total{method="Sort",version="sort-radix",verdict="cancelled"} 1
+      nvote_version_results_total{method="Sort",version="sort-radix",verdict="unconfirmed"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-pratt",verdict="agree"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-pratt",verdict="disagree"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-pratt",verdict="domain_error"} 1
@@ -239,6 +242,7 @@ describe('createMetrics', () => {
       nvote_version_results_total{method="Evaluate",version="evaluate-pratt",verdict="timeout"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-pratt",verdict="crash"} 1
       nvote_version_results_total{method="Evaluate",version="evaluate-pratt",verdict="cancelled"} 0
+      nvote_version_results_total{method="Evaluate",version="evaluate-pratt",verdict="unconfirmed"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-shunting-yard",verdict="agree"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-shunting-yard",verdict="disagree"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-shunting-yard",verdict="domain_error"} 0
@@ -246,6 +250,7 @@ describe('createMetrics', () => {
       nvote_version_results_total{method="Evaluate",version="evaluate-shunting-yard",verdict="timeout"} 1
       nvote_version_results_total{method="Evaluate",version="evaluate-shunting-yard",verdict="crash"} 0
       nvote_version_results_total{method="Evaluate",version="evaluate-shunting-yard",verdict="cancelled"} 0
+      nvote_version_results_total{method="Evaluate",version="evaluate-shunting-yard",verdict="unconfirmed"} 0
 
       # HELP nvote_version_duration_seconds Time from dispatch to settlement of one version task, faults included.
       # TYPE nvote_version_duration_seconds histogram
@@ -491,7 +496,7 @@ describe('createMetrics', () => {
       grpc_server_handling_seconds_sum: 2,
       grpc_server_handling_seconds_count: 2,
       nvote_votes_total: 2 * 5,
-      nvote_version_results_total: 5 * 7,
+      nvote_version_results_total: 5 * 8,
       nvote_version_duration_seconds_bucket: 5 * 16,
       nvote_version_duration_seconds_sum: 5,
       nvote_version_duration_seconds_count: 5,

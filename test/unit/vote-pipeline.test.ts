@@ -130,7 +130,7 @@ describe('createVotePipeline', () => {
   it('settles and tells the observers when an interceptor answers without reaching the versions', async () => {
     const settled = vi.fn();
     const observer = recordingObserver('after');
-    const answer: VoteRecord<unknown> = { decision: { outcome: 'quorum_lost', agreeing: 0 }, versions: [], endedEarly: false };
+    const answer: VoteRecord<unknown> = { decision: { outcome: 'quorum_lost', agreeing: 0, ballots: 0 }, versions: [], endedEarly: false };
     const { voting, runners } = pipeline({
       interceptors: [
         interceptor('holds', (call, next) => {

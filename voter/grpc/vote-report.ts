@@ -24,6 +24,7 @@ const WIRE_VERDICT: Readonly<Record<Verdict, WireVerdict>> = {
   crash: WireVerdict.VERDICT_CRASH,
   pending: WireVerdict.VERDICT_PENDING,
   cancelled: WireVerdict.VERDICT_CANCELLED,
+  unconfirmed: WireVerdict.VERDICT_UNCONFIRMED,
 };
 
 /** The trailers every voted response carries: the outcome word and the serialized report. */

@@ -3,7 +3,7 @@ import type { Verdict } from '../vote/index.js';
 /** What one verdict says about a version's health: it answered right, it did not, or nothing. */
 export type Evidence = 'success' | 'failure' | 'none';
 
-/** A verdict as health evidence: only an agreeing answer is a success; cancelled and pending say nothing. */
+/** A verdict as health evidence: only an agreeing answer is a success; cancelled, pending and unconfirmed say nothing. */
 export function evidenceOf(verdict: Verdict): Evidence {
   switch (verdict) {
     case 'agree':
@@ -16,6 +16,7 @@ export function evidenceOf(verdict: Verdict): Evidence {
       return 'failure';
     case 'cancelled':
     case 'pending':
+    case 'unconfirmed':
       return 'none';
   }
 }

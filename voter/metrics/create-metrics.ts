@@ -114,7 +114,7 @@ export function createMetrics(
   });
   const versionResults = new Counter({
     name: 'nvote_version_results_total',
-    help: 'Per-version results by verdict against the decision (agree, disagree, domain_error, error, timeout, crash, cancelled).',
+    help: 'Per-version results by verdict against the decision (agree, disagree, domain_error, error, timeout, crash, cancelled, unconfirmed).',
     labelNames: LABELS.versionResult,
     registers,
   });

@@ -20,7 +20,8 @@ export type Verdict =
   | 'timeout'
   | 'crash'
   | 'cancelled'
-  | 'pending';
+  | 'pending'
+  | 'unconfirmed';
 
 export const VERDICTS: readonly Verdict[] = [
   'agree',
@@ -31,4 +32,5 @@ export const VERDICTS: readonly Verdict[] = [
   'crash',
   'cancelled',
   'pending',
+  'unconfirmed',
 ];

@@ -19,6 +19,8 @@ export type Decision<TValue> =
        * the versions in it did agree with each other, and verdicts say so.
        */
       readonly leader?: Ballot<TValue>;
+      /** Valid ballots the settlements held; with one, nothing confirmed or contradicted it. */
+      readonly ballots: number;
     };
 
 /** A strict majority of the configured N, never of those that happened to answer. */
@@ -69,7 +71,9 @@ export function decide<TInput, TValue>(
   // An unseen answer could still win only with the pending versions alone.
   if (best + pending >= needed) return undefined;
   const outcome = answered + pending < needed ? 'quorum_lost' : 'no_majority';
-  return winner !== undefined && best >= 2 ? { outcome, agreeing: best, leader: winner } : { outcome, agreeing: best };
+  return winner !== undefined && best >= 2
+    ? { outcome, agreeing: best, leader: winner, ballots: ballots.length }
+    : { outcome, agreeing: best, ballots: ballots.length };
 }
 
 /**
@@ -84,6 +88,9 @@ export function verdictOf<TInput, TValue>(
   if (settlement === undefined) return 'pending';
   if (settlement.status === 'failed') return settlement.failure;
   const reference = 'winner' in decision ? decision.winner : decision.leader;
+  // The only answer of a lost quorum contradicted nobody: calling it a dissent would charge a
+  // version whose peers failed (under overload, often a healthy one) with a wrong answer.
+  if (reference === undefined && settlement.valid && !('winner' in decision) && decision.ballots === 1) return 'unconfirmed';
   const agrees = settlement.valid && reference !== undefined && ballotsAgree(reference, settlement.ballot, voter);
   if (agrees) return 'agree';
   return settlement.ballot.kind === 'domain_error' ? 'domain_error' : 'disagree';

@@ -97,6 +97,11 @@ export const Verdict = {
   VERDICT_PENDING: 7,
   /** VERDICT_CANCELLED - VERDICT_CANCELLED: the call ended (client cancel or deadline) before the version finished. */
   VERDICT_CANCELLED: 8,
+  /**
+   * VERDICT_UNCONFIRMED - VERDICT_UNCONFIRMED: the version's was the only valid answer of a call that lost its quorum;
+   * no other version confirmed or contradicted it, so it is not counted as a dissent.
+   */
+  VERDICT_UNCONFIRMED: 9,
   UNRECOGNIZED: -1,
 } as const;
 
@@ -112,6 +117,7 @@ export namespace Verdict {
   export type VERDICT_CRASH = typeof Verdict.VERDICT_CRASH;
   export type VERDICT_PENDING = typeof Verdict.VERDICT_PENDING;
   export type VERDICT_CANCELLED = typeof Verdict.VERDICT_CANCELLED;
+  export type VERDICT_UNCONFIRMED = typeof Verdict.VERDICT_UNCONFIRMED;
   export type UNRECOGNIZED = typeof Verdict.UNRECOGNIZED;
 }
 
@@ -144,6 +150,9 @@ export function verdictFromJSON(object: any): Verdict {
     case 8:
     case "VERDICT_CANCELLED":
       return Verdict.VERDICT_CANCELLED;
+    case 9:
+    case "VERDICT_UNCONFIRMED":
+      return Verdict.VERDICT_UNCONFIRMED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -171,6 +180,8 @@ export function verdictToJSON(object: Verdict): string {
       return "VERDICT_PENDING";
     case Verdict.VERDICT_CANCELLED:
       return "VERDICT_CANCELLED";
+    case Verdict.VERDICT_UNCONFIRMED:
+      return "VERDICT_UNCONFIRMED";
     case Verdict.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
