@@ -4,10 +4,11 @@ import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createEve
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.js';
-import { createHealthMonitor, createKnownAnswerProbes, type HealthMonitor, type MonitoredMethod } from './health/index.js';
-import { createMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
+import { createHealthMonitor, createKnownAnswerProbes, type Evidence, type HealthMonitor, type MonitoredMethod } from './health/index.js';
+import { createMetrics, createQuarantineMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
+import { createQuarantinePlugin, type QuarantinePlugin } from './quarantine/index.js';
 import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './runners/index.js';
 import { majorityOf } from './vote/index.js';
 import { describeConfig } from './describe-config.js';
@@ -115,15 +116,48 @@ export function createApp(options: AppOptions): App {
     });
   }
 
+  const quarantine: QuarantinePlugin | undefined = config.quarantine.enabled
+    ? createQuarantinePlugin({
+        methods: new Map(config.methods.map(settings => [settings.method.name, settings.versions.map(version => version.id)])),
+        rules: config.quarantine,
+        sink: createQuarantineMetrics(
+          metrics.registry,
+          config.methods.map(settings => ({ service: settings.method.service, method: settings.method.name, versions: settings.versions.map(version => version.id) })),
+        ),
+        onTransition: transition => {
+          const { method, version, to, cause, failures } = transition;
+          logger.warn({ method, version, cause, failures, window: config.quarantine.windowSize }, to === 'quarantined' ? 'version quarantined' : 'version reinstated');
+          // A fresh start clears what a fault may have left in the version's threads or connection.
+          if (to === 'quarantined') {
+            const runner = runnersOf(method).find(candidate => candidate.id === version);
+            void runner?.restart?.().catch((error: unknown) => logger.error({ err: error, method, version }, 'restart of a quarantined version failed'));
+          }
+        },
+      })
+    : undefined;
+
   let setHealth: (name: string, status: 'SERVING' | 'NOT_SERVING') => void = () => undefined;
   const pipelines = new Map<string, VotePipeline>();
   const probes = createKnownAnswerProbes(method => pipelines.get(method));
+  // Known-answer probes are what bring a quarantined version back.
+  const probeOf = (settings: MethodSettings): { probe?: () => Promise<ReadonlyMap<string, Evidence>> } => {
+    const { probe } = probes.of(settings, config.stragglerGraceMs);
+    if (probe === undefined || quarantine === undefined) return probe === undefined ? {} : { probe };
+    return {
+      probe: async () => {
+        const evidence = await probe();
+        const passed = new Map([...evidence].filter(([, seen]) => seen !== 'none').map(([version, seen]) => [version, seen === 'success']));
+        quarantine.probed(settings.method.name, passed);
+        return evidence;
+      },
+    };
+  };
   const health: HealthMonitor = createHealthMonitor({
     methods: config.methods.map((settings): MonitoredMethod => ({
       name: settings.method.name,
       service: settings.method.service,
       versions: settings.versions.map(version => version.id),
-      ...probes.of(settings, config.stragglerGraceMs),
+      ...probeOf(settings),
     })),
     failureThreshold: config.health.failureThreshold,
     probeIntervalMs: config.health.probeIntervalMs,
@@ -164,6 +198,7 @@ export function createApp(options: AppOptions): App {
     createVoteMetricsObserver(metrics),
     createDisagreementLog(logger),
     health,
+    ...(quarantine === undefined ? [] : [quarantine.observer]),
     probes.observer,
     // Probes are the gateway's own business: an extension's observers hear of clients' votes.
     ...(options.observers ?? []).map(observer => ({
@@ -171,7 +206,11 @@ export function createApp(options: AppOptions): App {
       voteEnded: (event: VoteEvent) => (event.probe ? undefined : observer.voteEnded(event)),
     })),
   ];
-  const interceptors = [admission.interceptor, ...(faults === undefined ? [] : [faults.interceptor])];
+  const interceptors = [
+    admission.interceptor,
+    ...(quarantine === undefined ? [] : [quarantine.interceptor]),
+    ...(faults === undefined ? [] : [faults.interceptor]),
+  ];
   const contained = (method: string) => (stage: ContainedStage, error: unknown, call: { requestId: string; probe: boolean }, plugin?: string) => {
     // The metric counts what clients' calls met; a probe's trouble is logged, and health reports it.
     if (!call.probe) metrics.internalError(method, stage === 'interceptor' ? 'dispatch' : stage === 'settled' ? 'observer' : stage);

@@ -24,6 +24,10 @@ export const DEFAULTS = {
   healthProbeIntervalMs: 1_000, // ms, how often health considers a known-answer probe
   healthIdleProbeAfterMs: 2_000, // ms, a version with no verdict for this long is probed
   remoteMaxConcurrentCalls: 64, // calls in flight to one remote version at once; the rest wait their turn
+  quarantineEnabled: true, // quarantine versions that keep failing (wrong answers count like crashes)
+  quarantineWindowSize: 20, // verdicts of clients' calls kept per version for its score
+  quarantineFailureThreshold: 8, // failures within the window that quarantine a version
+  quarantineReinstateAfterProbes: 3, // consecutive passed known-answer probes that reinstate it
 } as const;
 
 export const MIN_VERSIONS = 3;
@@ -62,6 +66,13 @@ const healthSchema = z.strictObject({
   idleProbeAfterMs: positiveInt.min(10).optional(),
 });
 
+const quarantineSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  windowSize: positiveInt.max(10_000).optional(),
+  failureThreshold: positiveInt.max(10_000).optional(),
+  reinstateAfterProbes: positiveInt.max(1_000).optional(),
+});
+
 const fileSchema = z.strictObject({
   listen: address.optional(),
   metricsListen: address.optional(),
@@ -70,6 +81,7 @@ const fileSchema = z.strictObject({
   maxQueueWaitMs: positiveInt.optional(),
   maxEventLoopLagMs: positiveInt.optional(),
   health: healthSchema.optional(),
+  quarantine: quarantineSchema.optional(),
   defaultTimeoutMs: positiveInt.optional(),
   maxTimeoutMs: positiveInt.optional(),
   deadlineMarginMs: z.number().int().min(0).optional(),
@@ -130,6 +142,14 @@ export interface HealthSettings {
   readonly idleProbeAfterMs: number;
 }
 
+/** Value-aware quarantine (voter/quarantine); on by default. */
+export interface QuarantineSettings {
+  readonly enabled: boolean;
+  readonly windowSize: number;
+  readonly failureThreshold: number;
+  readonly reinstateAfterProbes: number;
+}
+
 export interface Config {
   readonly listen: HostPort;
   readonly metricsListen: HostPort;
@@ -139,6 +159,7 @@ export interface Config {
   /** Off (undefined) unless configured. */
   readonly maxEventLoopLagMs: number | undefined;
   readonly health: HealthSettings;
+  readonly quarantine: QuarantineSettings;
   readonly maxTimeoutMs: number;
   readonly deadlineMarginMs: number;
   readonly stragglerGraceMs: number;
@@ -193,6 +214,15 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
       `faultInjection.token: required when fault injection is enabled on a non-loopback address (${listen.host}); set NVOTE_FAULT_INJECTION_TOKEN`,
     );
   }
+  const quarantine: QuarantineSettings = {
+    enabled: file.quarantine?.enabled ?? DEFAULTS.quarantineEnabled,
+    windowSize: file.quarantine?.windowSize ?? DEFAULTS.quarantineWindowSize,
+    failureThreshold: file.quarantine?.failureThreshold ?? DEFAULTS.quarantineFailureThreshold,
+    reinstateAfterProbes: file.quarantine?.reinstateAfterProbes ?? DEFAULTS.quarantineReinstateAfterProbes,
+  };
+  if (quarantine.failureThreshold > quarantine.windowSize) {
+    problems.push(`quarantine.failureThreshold: ${quarantine.failureThreshold} exceeds quarantine.windowSize ${quarantine.windowSize}, so no version could ever be quarantined`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({
@@ -207,6 +237,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
       probeIntervalMs: file.health?.probeIntervalMs ?? DEFAULTS.healthProbeIntervalMs,
       idleProbeAfterMs: file.health?.idleProbeAfterMs ?? DEFAULTS.healthIdleProbeAfterMs,
     },
+    quarantine,
     maxTimeoutMs,
     deadlineMarginMs: file.deadlineMarginMs ?? DEFAULTS.deadlineMarginMs,
     stragglerGraceMs: file.stragglerGraceMs ?? DEFAULTS.stragglerGraceMs,

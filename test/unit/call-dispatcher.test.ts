@@ -34,6 +34,7 @@ function fakePool(capacity = 2) {
     warmUp: () => Promise.resolve(true),
     threads: capacity,
     utilization: 0,
+    restart: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
   return { pool, submitted, grows: () => grows };

@@ -1,4 +1,4 @@
-import type { VoteEvent, VoteInterceptor, VoteObserver, VoteRecord } from '../pipeline/index.js';
+import { NOT_EVIDENCE, type VoteEvent, type VoteInterceptor, type VoteObserver, type VoteRecord } from '../pipeline/index.js';
 import { AttributeKey, type VersionRunner } from '../runners/index.js';
 import type { FaultKind, Injection } from './fault-spec.js';
 import { createFaultRegistry, type FaultRegistry } from './fault-registry.js';
@@ -60,6 +60,8 @@ export function createFaultInjectionPlugin(options: FaultInjectionPluginOptions)
       call.onSettled(planned.release);
       call.attributes.set(INJECTIONS, planned.injections);
       call.attributes.set(ORIGINAL_RESULTS, new Map());
+      const perCall = [...planned.injections].filter(([, plannedFault]) => plannedFault.perCall).map(([version]) => version);
+      if (perCall.length > 0) call.attributes.set(NOT_EVIDENCE, new Set(perCall));
       if (!call.probe) for (const [version, plannedFault] of planned.injections) sink.faultInjected(call.method, version, plannedFault.kind);
       return withPlannedFaults(await next(call), planned.injections);
     },

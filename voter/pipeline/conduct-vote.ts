@@ -4,6 +4,7 @@ import { decide, verdictOf, type Decision } from '../vote/index.js';
 import type { Voter } from '../vote/index.js';
 import { fanOut, type RunSettlement } from './fan-out.js';
 import type { VoteCall } from './vote-call.js';
+import { STANDING_DOWN } from './vote-roster.js';
 import { VoteFailure, type VersionRecord, type VoteEnd, type VoteRecord } from './vote-record.js';
 
 export interface ConductVoteOptions<TInput, TValue> {
@@ -25,7 +26,9 @@ export interface ConductVoteOptions<TInput, TValue> {
  * Rejects with a VoteFailure, and stops every version, if method or voter code throws.
  */
 export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVoteOptions<TInput, TValue>): Promise<VoteRecord<TValue>> {
-  const { runners, voter } = options;
+  const { voter } = options;
+  const standingDown = call.probe ? undefined : call.attributes.get(STANDING_DOWN);
+  const runners = standingDown === undefined || standingDown.size === 0 ? options.runners : options.runners.filter(runner => !standingDown.has(runner.id));
   const input = call.input as TInput;
   const configured = runners.length;
   const settlements = new Map<string, Settlement<TValue>>();

@@ -94,6 +94,11 @@ export interface VersionRunner {
   health(): RunnerHealth;
   /** Resolves once the version can take runs (true), or when it could not get there (false). */
   warmUp(): Promise<boolean>;
+  /**
+   * Starts the version afresh (new threads, a new connection), for quarantine: whatever state a
+   * fault left behind in the old ones is gone. Runs already going finish where they are.
+   */
+  restart?(): Promise<void>;
   /** Stops every run still going and frees the runner's resources. */
   close(): Promise<void>;
 }

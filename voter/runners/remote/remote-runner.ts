@@ -53,7 +53,7 @@ export function createRemoteRunner(options: RemoteRunnerOptions): VersionRunner 
     'grpc.enable_retries': 0,
     'grpc.enable_channelz': 0,
   };
-  const client = new Client(options.address, credentials.createInsecure(), channelOptions);
+  let client = new Client(options.address, credentials.createInsecure(), channelOptions);
   const slots = createCallSlots(options.maxConcurrentCalls);
   let closing = false;
   let callMs = 0;
@@ -124,6 +124,14 @@ export function createRemoteRunner(options: RemoteRunnerOptions): VersionRunner 
         const deadline = Date.now() + (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
         client.waitForReady(deadline, error => resolve(error === undefined || error === null));
       }),
+    async restart() {
+      if (closing) return;
+      // A new channel, not a reconnect of the old one: a connection a fault left half-open goes
+      // with it. Calls already made on the old client finish there; closing it stops no call.
+      const old = client;
+      client = new Client(options.address, credentials.createInsecure(), channelOptions);
+      old.close();
+    },
     async close() {
       closing = true;
       slots.close();

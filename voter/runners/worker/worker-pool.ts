@@ -36,6 +36,8 @@ export interface WorkerPool {
   warmUp(): Promise<boolean>;
   readonly threads: number;
   readonly utilization: number;
+  /** Replaces every thread with a fresh one (quarantine): the old ones finish what they run, then go. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,18 +52,25 @@ const PACKED_ARRAYS = new URL(`./packed-arrays${SOURCE ? '.ts' : '.js'}`, import
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let closing = false;
   const workerData: VersionWorkerData = { versionModule: options.module.href, packedArraysModule: PACKED_ARRAYS.href };
-  const piscina = new Piscina({
-    filename: VERSION_WORKER.href,
-    workerData,
-    minThreads: options.minThreads,
-    maxThreads: options.maxThreads,
-    idleTimeout: options.idleTimeoutMs,
-    resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationMb },
-    execArgv: [...options.execArgv],
-    // Versions must not depend on the gateway's environment.
-    env: {},
-  });
-  piscina.on('error', error => options.onOrphanError(error));
+  const startPiscina = (): Piscina => {
+    const started = new Piscina({
+      filename: VERSION_WORKER.href,
+      workerData,
+      minThreads: options.minThreads,
+      maxThreads: options.maxThreads,
+      idleTimeout: options.idleTimeoutMs,
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationMb },
+      execArgv: [...options.execArgv],
+      // Versions must not depend on the gateway's environment.
+      env: {},
+    });
+    started.on('error', error => options.onOrphanError(error));
+    // Lost workers (and idle ones stopped) are counted by whoever knows why: the dispatcher.
+    started.on('workerDestroy', () => {
+      if (!closing && started === piscina) setImmediate(() => void topUp());
+    });
+    return started;
+  };
 
   // piscina 5.3.2 stops replacing lost workers for good once one dies before it is ready
   // (its workerFailsDuringBootstrap flag); it then starts workers only for queued work, so an
@@ -81,10 +90,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
     if (piscina.threads.length < options.minThreads) setImmediate(() => void topUp());
   };
-  // Lost workers (and idle ones stopped) are counted by whoever knows why: the dispatcher.
-  piscina.on('workerDestroy', () => {
-    if (!closing) setImmediate(() => void topUp());
-  });
+  let piscina = startPiscina();
 
   let growing = 0;
   return {
@@ -119,6 +125,16 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     get utilization() {
       return piscina.utilization;
+    },
+    async restart() {
+      if (closing) return;
+      const old = piscina;
+      piscina = startPiscina();
+      failedTopUps = 0;
+      // Tasks already on the old threads finish there (or are stopped by their own signals);
+      // new ones go to fresh threads that share no state with them.
+      void old.close().catch(error => options.onOrphanError(error));
+      await this.warmUp();
     },
     async close() {
       closing = true;

@@ -69,6 +69,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions): WorkerRunner {
       utilization: pool.utilization,
     }),
     warmUp: () => pool.warmUp(),
+    restart: () => pool.restart(),
     async close() {
       closing = true;
       dispatcher.close();

@@ -1,0 +1,15 @@
+import { AttributeKey } from '../runners/index.js';
+
+/**
+ * Versions that sit a call out: they neither run nor vote, and the call's N is reduced by them.
+ * Set by an interceptor (quarantine); conductVote honours it. Probes ignore it: a version out of
+ * the vote is exactly the one whose known-answer results decide whether it comes back.
+ */
+export const STANDING_DOWN = new AttributeKey<ReadonlySet<string>>('nvote.pipeline.standing-down');
+
+/**
+ * Versions whose verdict on this call says nothing about their health: a fault a test planted on
+ * this call alone (`x-nvote-fault`). Set by fault injection, read by observers that keep scores,
+ * so that a campaign measures masking, not how fast its own faults get a version quarantined.
+ */
+export const NOT_EVIDENCE = new AttributeKey<ReadonlySet<string>>('nvote.pipeline.not-evidence');
