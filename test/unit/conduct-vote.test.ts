@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { conductVote, type ConductVoteOptions } from '../../voter/pipeline/conduct-vote.js';
 import { VoteFailure, type VoteEnd, type VoteRecord } from '../../voter/pipeline/vote-record.js';
+import { STANDING_DOWN } from '../../voter/pipeline/vote-roster.js';
 import type { VersionRunner } from '../../voter/runners/version-runner.js';
 import { createExactVoter } from '../../voter/vote/exact-voter.js';
 import type { Voter } from '../../voter/vote/voter.js';
@@ -14,11 +15,14 @@ const SORTED = [1, 2, 3];
 
 function start(
   runners: readonly VersionRunner[],
-  options: { budgetMs?: number; signal?: AbortSignal } & Partial<Omit<ConductVoteOptions<unknown, Value>, 'runners' | 'onEnd'>> = {},
+  options: { budgetMs?: number; signal?: AbortSignal; probe?: boolean; standingDown?: ReadonlySet<string> } & Partial<
+    Omit<ConductVoteOptions<unknown, Value>, 'runners' | 'onEnd'>
+  > = {},
 ) {
-  const { budgetMs = 1_000, signal = new AbortController().signal, ...rest } = options;
+  const { budgetMs = 1_000, signal = new AbortController().signal, probe = false, standingDown, ...rest } = options;
   const ends: { at: number; end: VoteEnd<Value> }[] = [];
-  const call = voteCall({ budgetMs, signal });
+  const call = voteCall({ budgetMs, signal, probe });
+  if (standingDown !== undefined) call.attributes.set(STANDING_DOWN, standingDown);
   const decided = track(
     conductVote<unknown, Value>(call, {
       runners,
@@ -58,6 +62,24 @@ afterEach(() => {
 });
 
 describe('conductVote', () => {
+  it('leaves the versions standing down out of the call: they do not run, and the majority is of the rest', async () => {
+    const runners = [answers('a', SORTED, 10), answers('b', [9], 10), answers('c', SORTED, 20)];
+    const { record } = start(runners, { standingDown: new Set(['b']) });
+    await vi.advanceTimersByTimeAsync(19);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runners[1]?.runs).toEqual([]);
+    // Of the two left, both must agree: a strict majority of two.
+    expect(record().decision).toMatchObject({ outcome: 'unanimous', agreeing: 2 });
+    expect(record().versions.map(version => version.version)).toEqual(['a', 'c']);
+  });
+
+  it('runs every version on a probe, standing down or not', async () => {
+    const runners = [answers('a', SORTED, 10), answers('b', SORTED, 10), answers('c', SORTED, 10)];
+    const { record } = start(runners, { standingDown: new Set(['b']), probe: true });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(record().versions.map(version => version.version)).toEqual(['a', 'b', 'c']);
+  });
+
   it('resolves as soon as a majority agrees, with the straggler pending in the record', async () => {
     const { decided, ends, record } = start([answers('a', SORTED, 10), answers('b', SORTED, 20), hangs('c')]);
 
