@@ -5,7 +5,7 @@ import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.js';
 import { createHealthMonitor, createKnownAnswerProbes, type Evidence, type HealthMonitor, type MonitoredMethod } from './health/index.js';
-import { createMetrics, createQuarantineMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
+import { createMetrics, createQuarantineMetrics, createSelfTestMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
 import { createQuarantinePlugin, type QuarantinePlugin } from './quarantine/index.js';
@@ -57,12 +57,13 @@ export function createApp(options: AppOptions): App {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const gaugeSources: PoolGaugeSource[] = [];
   let faults: FaultInjectionPlugin | undefined;
+  const methodLabels = config.methods.map(settings => ({
+    service: settings.method.service,
+    method: settings.method.name,
+    versions: settings.versions.map(version => version.id),
+  }));
   const metrics = createMetrics(
-    config.methods.map(settings => ({
-      service: settings.method.service,
-      method: settings.method.name,
-      versions: settings.versions.map(version => version.id),
-    })),
+    methodLabels,
     () => gaugeSources,
     config.faultInjection.enabled ? { activeFaults: () => faults?.activeFaults() ?? 0 } : undefined,
   );
@@ -120,10 +121,7 @@ export function createApp(options: AppOptions): App {
     ? createQuarantinePlugin({
         methods: new Map(config.methods.map(settings => [settings.method.name, settings.versions.map(version => version.id)])),
         rules: config.quarantine,
-        sink: createQuarantineMetrics(
-          metrics.registry,
-          config.methods.map(settings => ({ service: settings.method.service, method: settings.method.name, versions: settings.versions.map(version => version.id) })),
-        ),
+        sink: createQuarantineMetrics(metrics.registry, methodLabels),
         onTransition: transition => {
           const { method, version, to, cause, failures } = transition;
           logger.warn({ method, version, cause, failures, window: config.quarantine.windowSize }, to === 'quarantined' ? 'version quarantined' : 'version reinstated');
@@ -138,10 +136,14 @@ export function createApp(options: AppOptions): App {
 
   let setHealth: (name: string, status: 'SERVING' | 'NOT_SERVING') => void = () => undefined;
   const pipelines = new Map<string, VotePipeline>();
-  const probes = createKnownAnswerProbes(method => pipelines.get(method));
+  const selfTests = createSelfTestMetrics(metrics.registry, methodLabels);
+  const probes = createKnownAnswerProbes(
+    method => pipelines.get(method),
+    (method, version, result) => selfTests.selfTested(method, version, result),
+  );
   // Known-answer probes are what bring a quarantined version back.
   const probeOf = (settings: MethodSettings): { probe?: () => Promise<ReadonlyMap<string, Evidence>> } => {
-    const { probe } = probes.of(settings, config.stragglerGraceMs);
+    const { probe } = probes.of(settings, config.health.selfTestWatchdogMs);
     if (probe === undefined || quarantine === undefined) return probe === undefined ? {} : { probe };
     return {
       probe: async () => {
@@ -162,6 +164,7 @@ export function createApp(options: AppOptions): App {
     failureThreshold: config.health.failureThreshold,
     probeIntervalMs: config.health.probeIntervalMs,
     idleProbeAfterMs: config.health.idleProbeAfterMs,
+    selfTestIntervalMs: config.health.selfTestIntervalMs,
     onChange: (name, status) => {
       logger.info({ name, status }, 'health changed');
       setHealth(name, status);

@@ -23,6 +23,8 @@ export const DEFAULTS = {
   healthFailureThreshold: 3, // consecutive failed verdicts (calls or probes) that make a version failing
   healthProbeIntervalMs: 1_000, // ms, how often health considers a known-answer probe
   healthIdleProbeAfterMs: 2_000, // ms, a version with no verdict for this long is probed
+  healthSelfTestIntervalMs: 30_000, // ms, every method is self-tested at least this often, traffic or not
+  healthSelfTestWatchdogMs: 2_000, // ms, a version that has not answered its self-test by then fails it (timeout)
   remoteMaxConcurrentCalls: 64, // calls in flight to one remote version at once; the rest wait their turn
   quarantineEnabled: true, // quarantine versions that keep failing (wrong answers count like crashes)
   quarantineWindowSize: 20, // verdicts of clients' calls kept per version for its score
@@ -64,6 +66,8 @@ const healthSchema = z.strictObject({
   failureThreshold: positiveInt.max(100).optional(),
   probeIntervalMs: positiveInt.min(10).optional(),
   idleProbeAfterMs: positiveInt.min(10).optional(),
+  selfTestIntervalMs: positiveInt.min(10).optional(),
+  selfTestWatchdogMs: positiveInt.min(10).optional(),
 });
 
 const quarantineSchema = z.strictObject({
@@ -140,6 +144,8 @@ export interface HealthSettings {
   readonly failureThreshold: number;
   readonly probeIntervalMs: number;
   readonly idleProbeAfterMs: number;
+  readonly selfTestIntervalMs: number;
+  readonly selfTestWatchdogMs: number;
 }
 
 /** Value-aware quarantine (voter/quarantine); on by default. */
@@ -236,6 +242,8 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
       failureThreshold: file.health?.failureThreshold ?? DEFAULTS.healthFailureThreshold,
       probeIntervalMs: file.health?.probeIntervalMs ?? DEFAULTS.healthProbeIntervalMs,
       idleProbeAfterMs: file.health?.idleProbeAfterMs ?? DEFAULTS.healthIdleProbeAfterMs,
+      selfTestIntervalMs: file.health?.selfTestIntervalMs ?? DEFAULTS.healthSelfTestIntervalMs,
+      selfTestWatchdogMs: file.health?.selfTestWatchdogMs ?? DEFAULTS.healthSelfTestWatchdogMs,
     },
     quarantine,
     maxTimeoutMs,

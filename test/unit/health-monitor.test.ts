@@ -5,7 +5,7 @@ import type { Evidence } from '../../voter/health/version-health.js';
 import type { Verdict } from '../../voter/vote/ballot.js';
 
 const VERSIONS = ['a', 'b', 'c'];
-const RULES = { failureThreshold: 3, probeIntervalMs: 1_000, idleProbeAfterMs: 2_000 };
+const RULES = { failureThreshold: 3, probeIntervalMs: 1_000, idleProbeAfterMs: 2_000, selfTestIntervalMs: 30_000 };
 
 // The monitor reads only these fields of an event.
 function vote(method: string, verdicts: Readonly<Record<string, Verdict>>): VoteEvent {
@@ -129,6 +129,18 @@ describe('health from what versions do', () => {
       await vi.advanceTimersByTimeAsync(500);
     }
     expect(probe).not.toHaveBeenCalled();
+  });
+
+  it('self-tests a busy method every selfTestIntervalMs all the same', async () => {
+    const probe = vi.fn(async () => new Map<string, Evidence>());
+    const { monitor } = monitorWith({ methods: [{ name: 'Sort', service: 's.v1.S', versions: VERSIONS, probe }] });
+    monitor.start();
+    for (let i = 0; i < 130; i++) {
+      monitor.voteEnded(vote('Sort', { a: 'agree', b: 'agree', c: 'agree' }));
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    // 65 s of traffic: self-tests at 30 s and 60 s.
+    expect(probe).toHaveBeenCalledTimes(2);
   });
 
   it('is NOT_SERVING everywhere once draining, and probes no more', async () => {

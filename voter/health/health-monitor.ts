@@ -23,6 +23,8 @@ export interface HealthRules {
   readonly probeIntervalMs: number;
   /** A version that has given no evidence for this long is probed (ms). */
   readonly idleProbeAfterMs: number;
+  /** Every method is probed at least this often, busy or not (ms): a latent fault in a path that traffic never takes still shows. */
+  readonly selfTestIntervalMs: number;
 }
 
 export interface HealthMonitorOptions extends HealthRules {
@@ -60,9 +62,9 @@ export function methodHealthName(service: string, method: string): string {
  */
 export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
   const now = options.now ?? (() => performance.now());
-  const trackers = new Map<string, { method: MonitoredMethod; tracker: HealthTracker; probing: boolean }>();
+  const trackers = new Map<string, { method: MonitoredMethod; tracker: HealthTracker; probing: boolean; probedAt: number }>();
   for (const method of options.methods) {
-    trackers.set(method.name, { method, tracker: createHealthTracker(method.versions, options.failureThreshold), probing: false });
+    trackers.set(method.name, { method, tracker: createHealthTracker(method.versions, options.failureThreshold), probing: false, probedAt: -Infinity });
   }
   const services = [...new Set(options.methods.map(method => method.service))];
   const names = ['', ...services, ...options.methods.map(method => methodHealthName(method.service, method.name))];
@@ -111,8 +113,10 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     const at = now();
     for (const entry of trackers.values()) {
       const { probe } = entry.method;
-      if (probe === undefined || entry.probing || !needsProbe(entry.tracker, at)) continue;
+      if (probe === undefined || entry.probing) continue;
+      if (!needsProbe(entry.tracker, at) && at - entry.probedAt < options.selfTestIntervalMs) continue;
       entry.probing = true;
+      entry.probedAt = at;
       probe().then(
         evidence => {
           entry.probing = false;
@@ -146,6 +150,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       const at = now();
       for (const entry of trackers.values()) {
         for (const version of entry.tracker.versions) entry.tracker.record(version, 'success', at);
+        entry.probedAt = at;
       }
       refresh();
       timer = setInterval(tick, options.probeIntervalMs);

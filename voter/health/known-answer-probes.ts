@@ -3,13 +3,16 @@ import type { VoteEnd, VoteObserver, VotePipeline } from '../pipeline/index.js';
 import { ballotsAgree } from '../vote/index.js';
 import { evidenceOf, type Evidence } from './version-health.js';
 
-// A probe is small; it gets this long, or the method's own default budget if shorter.
-const PROBE_BUDGET_MS = 2_000;
 const NO_HEADERS: readonly string[] = [];
+
+/** What one version's self-test came to: the known answer, another, or none within the watchdog. */
+export type SelfTestResult = 'pass' | 'fail' | 'timeout';
+export const SELF_TEST_RESULTS: readonly SelfTestResult[] = ['pass', 'fail', 'timeout'];
 
 export interface KnownAnswerProbes {
   /** The method's probe for the health monitor; none for a method without a known answer. */
-  of(settings: MethodSettings, stragglerGraceMs: number): { probe?: () => Promise<ReadonlyMap<string, Evidence>> };
+  /** `watchdogMs`: each version's budget on the probe; one that has not answered by then fails it as `timeout`. */
+  of(settings: MethodSettings, watchdogMs: number): { probe?: () => Promise<ReadonlyMap<string, Evidence>> };
   /** Hands each probe its final record, once every version has settled. */
   readonly observer: VoteObserver;
 }
@@ -19,7 +22,10 @@ export interface KnownAnswerProbes {
  * as a call would (injected faults included), and each version is judged against the known
  * answer, not against the vote, so that a common-mode fault fails them all.
  */
-export function createKnownAnswerProbes(pipelineOf: (method: string) => VotePipeline | undefined): KnownAnswerProbes {
+export function createKnownAnswerProbes(
+  pipelineOf: (method: string) => VotePipeline | undefined,
+  onResult: (method: string, version: string, result: SelfTestResult) => void = () => undefined,
+): KnownAnswerProbes {
   const waiting = new Map<string, (end: VoteEnd<unknown>) => void>();
   let probes = 0;
   return {
@@ -31,7 +37,7 @@ export function createKnownAnswerProbes(pipelineOf: (method: string) => VotePipe
         waiting.delete(requestId);
       },
     },
-    of(settings) {
+    of(settings, watchdogMs) {
       const { method } = settings;
       const known = method.knownAnswer;
       const createVoter = method.voters[settings.voter];
@@ -49,7 +55,7 @@ export function createKnownAnswerProbes(pipelineOf: (method: string) => VotePipe
           input: method.toInput(known.request),
           request: known.request,
           inputBytes: 0,
-          budgetMs: Math.min(PROBE_BUDGET_MS, settings.defaultTimeoutMs),
+          budgetMs: Math.min(watchdogMs, settings.defaultTimeoutMs),
           signal: new AbortController().signal,
           probe: true,
           header: () => NO_HEADERS,
@@ -60,7 +66,9 @@ export function createKnownAnswerProbes(pipelineOf: (method: string) => VotePipe
         const evidence = new Map<string, Evidence>();
         for (const version of end.record.versions) {
           const right = version.ballot !== undefined && ballotsAgree(version.ballot, expected, voter);
-          evidence.set(version.version, version.ballot === undefined ? evidenceOf(version.verdict) : right ? 'success' : 'failure');
+          const seen = version.ballot === undefined ? evidenceOf(version.verdict) : right ? 'success' : 'failure';
+          evidence.set(version.version, seen);
+          if (seen !== 'none') onResult(method.name, version.version, seen === 'success' ? 'pass' : version.verdict === 'timeout' ? 'timeout' : 'fail');
         }
         return evidence;
       };
