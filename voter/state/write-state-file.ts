@@ -31,18 +31,21 @@ export async function writeStateFile(path: string, payload: unknown, options: Wr
   const temp = tempFileName(path);
   // 'wx' (O_EXCL): a name already taken fails here rather than being written by two writers.
   const handle = await attemptAsync(path, 'create temporary file', () => open(temp, 'wx'));
+  let closed = false;
   let renamed = false;
   try {
     await attemptAsync(path, 'write', () => handle.writeFile(bytes));
     // Without it, a rename can reach the disk before the data does: the classic empty file after a power cut.
     await attemptAsync(path, 'fsync', () => handle.sync());
-    // Closing reports deferred write errors on some file systems (NFS), so it is a step of its own.
+    // Closing reports deferred write errors on some file systems (NFS), so it is a step of its own;
+    // Linux releases the descriptor even when close fails, so it is not closed twice.
+    closed = true;
     await attemptAsync(path, 'close', () => handle.close());
     await attemptAsync(path, 'rename', () => rename(temp, path));
     renamed = true;
     await attemptAsync(path, 'fsync directory', () => syncDirectory(dirname(path)));
   } finally {
-    await handle.close().catch(() => undefined);
+    if (!closed) await handle.close().catch(() => undefined);
     if (!renamed) await rm(temp, { force: true }).catch(() => undefined);
   }
   return { path, bytes: bytes.length, writtenAt: writtenAt.toISOString() };
