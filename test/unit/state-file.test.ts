@@ -145,6 +145,17 @@ describe('readStateFile refuses a file it cannot trust, naming why, and never th
     expect(reason).toMatch(new RegExp(`^state file ${path} holds a payload this gateway does not accept: scores\\.sort-merge: .+; quarantined: .+$`));
   });
 
+  it('refuses a payload whose check throws, with the thrown message', async () => {
+    await write();
+    const validate: ValidatePayload<Scores> = () => {
+      throw new Error('weights do not sum to 1');
+    };
+    expect(refusal(await readStateFile(path, { identity: IDENTITY, validate }))).toEqual({
+      code: 'invalid-payload',
+      reason: `state file ${path} holds a payload this gateway does not accept: the check threw: weights do not sum to 1`,
+    });
+  });
+
   it('refuses a header with missing or mistyped fields as malformed', async () => {
     await write();
     await rewriteHeader(header => {

@@ -101,11 +101,20 @@ function decode<T>(path: string, bytes: Buffer, options: ReadStateOptions<T>): S
   }
   const payload = parseJson(body.toString('utf8'));
   if (payload === undefined) return refuse('malformed', `state file ${path} has a payload that is not JSON`);
-  const validated = options.validate(payload);
+  const validated = checked(options.validate, payload);
   if (!validated.ok) {
     return refuse('invalid-payload', `state file ${path} holds a payload this gateway does not accept: ${validated.problems.join('; ')}`);
   }
   return { kind: 'restored', payload: validated.value, writtenAt, ageMs: (options.now ?? Date.now)() - Date.parse(writtenAt) };
+}
+
+// A validator that throws has still said no; its message is the problem.
+function checked<T>(validate: ValidatePayload<T>, payload: unknown): ReturnType<ValidatePayload<T>> {
+  try {
+    return validate(payload);
+  } catch (error) {
+    return { ok: false, problems: [`the check threw: ${error instanceof Error ? error.message : String(error)}`] };
+  }
 }
 
 function refuse(code: RefusalCode, reason: string): StateReadResult<never> {
