@@ -52,7 +52,7 @@ export async function readStateFile<T>(path: string, options: ReadStateOptions<T
     return decode(path, bytes, options);
   } catch (error) {
     // The checks below are meant to cover every input; this keeps the promise should one not.
-    return refuse('malformed', `state file ${path} could not be decoded: ${(error as Error).message}`);
+    return refuse('malformed', `state file ${path} could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -62,7 +62,7 @@ function decode<T>(path: string, bytes: Buffer, options: ReadStateOptions<T>): S
   const header = parseJson(headerText);
   if (header === undefined) {
     return newline === -1
-      ? refuse('truncated', `state file ${path} ends before its header line does (${bytes.length} bytes): it was cut short or is not a state file`)
+      ? refuse('truncated', `state file ${path} ends inside its header line (${bytes.length} bytes): it was cut short, or is not a state file`)
       : refuse('malformed', `state file ${path} has a header line that is not JSON`);
   }
   if (!isRecord(header) || header['format'] !== STATE_FORMAT) {
