@@ -4,7 +4,7 @@ import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createEve
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.js';
-import { createHealthMonitor, createKnownAnswerProbes, type Evidence, type HealthMonitor, type MonitoredMethod } from './health/index.js';
+import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type HealthMonitor, type MonitoredMethod } from './health/index.js';
 import { createMetrics, createQuarantineMetrics, createSelfTestMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
@@ -12,6 +12,7 @@ import { createQuarantinePlugin, type QuarantinePlugin } from './quarantine/inde
 import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './runners/index.js';
 import { majorityOf } from './vote/index.js';
 import { describeConfig } from './describe-config.js';
+import { createFaultStateKeeper, faultStateIdentity, type FaultStateKeeper } from './fault-state.js';
 
 const WARM_UP_LIMIT_MS = 30_000;
 // Once shutdown has answered the calls still in flight, this long for those answers to reach
@@ -117,16 +118,17 @@ export function createApp(options: AppOptions): App {
     });
   }
 
+  const versionsByMethod = new Map(config.methods.map(settings => [settings.method.name, settings.versions.map(version => version.id)]));
   const quarantine: QuarantinePlugin | undefined = config.quarantine.enabled
     ? createQuarantinePlugin({
-        methods: new Map(config.methods.map(settings => [settings.method.name, settings.versions.map(version => version.id)])),
+        methods: versionsByMethod,
         rules: config.quarantine,
         sink: createQuarantineMetrics(metrics.registry, methodLabels),
         onTransition: transition => {
           const { method, version, to, cause, failures } = transition;
           logger.warn({ method, version, cause, failures, window: config.quarantine.windowSize }, to === 'quarantined' ? 'version quarantined' : 'version reinstated');
           // A fresh start clears what a fault may have left in the version's threads or connection.
-          if (to === 'quarantined') {
+          if (to === 'quarantined' && cause !== 'restored') {
             const runner = runnersOf(method).find(candidate => candidate.id === version);
             void runner?.restart?.().catch((error: unknown) => logger.error({ err: error, method, version }, 'restart of a quarantined version failed'));
           }
@@ -137,10 +139,30 @@ export function createApp(options: AppOptions): App {
   let setHealth: (name: string, status: 'SERVING' | 'NOT_SERVING') => void = () => undefined;
   const pipelines = new Map<string, VotePipeline>();
   const selfTests = createSelfTestMetrics(metrics.registry, methodLabels);
+  const selfTestHistory = createSelfTestHistory(versionsByMethod);
   const probes = createKnownAnswerProbes(
     method => pipelines.get(method),
-    (method, version, result) => selfTests.selfTested(method, version, result),
+    (method, version, result) => {
+      selfTests.selfTested(method, version, result);
+      selfTestHistory.record(method, version, result, Date.now());
+    },
   );
+  const faultState: FaultStateKeeper | undefined =
+    config.stateFile === undefined
+      ? undefined
+      : createFaultStateKeeper({
+          path: config.stateFile,
+          intervalMs: config.checkpointIntervalMs,
+          identity: faultStateIdentity(config),
+          logger,
+          collect: () => ({ quarantine: quarantine?.snapshot() ?? {}, selfTests: selfTestHistory.snapshot() }),
+          apply: state => {
+            quarantine?.restore(state.quarantine);
+            for (const { method, version, entry } of selfTestHistory.restore(state.selfTests)) {
+              if (entry.lastSuccessAt !== undefined) selfTests.lastSucceededAt(method, version, entry.lastSuccessAt);
+            }
+          },
+        });
   // Known-answer probes are what bring a quarantined version back.
   const probeOf = (settings: MethodSettings): { probe?: () => Promise<ReadonlyMap<string, Evidence>> } => {
     const { probe } = probes.of(settings, config.health.selfTestWatchdogMs);
@@ -243,6 +265,9 @@ export function createApp(options: AppOptions): App {
     healthStatus: name => health.status(name),
 
     async start() {
+      // Before any call: a version quarantined when the gateway stopped sits out the first call too.
+      await faultState?.restore();
+      faultState?.start();
       edge = createGrpcEdge({
         config,
         pipelineOf: method => pipelines.get(method),
@@ -287,6 +312,7 @@ export function createApp(options: AppOptions): App {
         edge.forceClose();
       }
     }
+    await faultState?.stop();
     // Running tasks are abandoned: versions have no side effects to finish.
     await withinMs(Promise.all([...runnersByMethod.values()].flat().map(runner => runner.close())), RUNNER_CLOSE_LIMIT_MS);
     await metricsServer?.close();

@@ -26,6 +26,8 @@ export const DEFAULTS = {
   healthSelfTestIntervalMs: 30_000, // ms, every method is self-tested at least this often, traffic or not
   healthSelfTestWatchdogMs: 2_000, // ms, a version that has not answered its self-test by then fails it (timeout)
   remoteMaxConcurrentCalls: 64, // calls in flight to one remote version at once; the rest wait their turn
+  // stateFile: unset unless configured; where fault-management state (quarantine, self-tests) is checkpointed
+  checkpointIntervalMs: 10_000, // ms, how often that state is checkpointed (the recovery point objective), and once at shutdown
   quarantineEnabled: true, // quarantine versions that keep failing (wrong answers count like crashes)
   quarantineWindowSize: 20, // verdicts of clients' calls kept per version for its score
   quarantineFailureThreshold: 8, // failures within the window that quarantine a version
@@ -86,6 +88,8 @@ const fileSchema = z.strictObject({
   maxEventLoopLagMs: positiveInt.optional(),
   health: healthSchema.optional(),
   quarantine: quarantineSchema.optional(),
+  stateFile: z.string().min(1).optional(),
+  checkpointIntervalMs: positiveInt.min(100).optional(),
   defaultTimeoutMs: positiveInt.optional(),
   maxTimeoutMs: positiveInt.optional(),
   deadlineMarginMs: z.number().int().min(0).optional(),
@@ -166,6 +170,9 @@ export interface Config {
   readonly maxEventLoopLagMs: number | undefined;
   readonly health: HealthSettings;
   readonly quarantine: QuarantineSettings;
+  /** Off (undefined) unless configured. */
+  readonly stateFile: string | undefined;
+  readonly checkpointIntervalMs: number;
   readonly maxTimeoutMs: number;
   readonly deadlineMarginMs: number;
   readonly stragglerGraceMs: number;
@@ -246,6 +253,8 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
       selfTestWatchdogMs: file.health?.selfTestWatchdogMs ?? DEFAULTS.healthSelfTestWatchdogMs,
     },
     quarantine,
+    stateFile: file.stateFile,
+    checkpointIntervalMs: file.checkpointIntervalMs ?? DEFAULTS.checkpointIntervalMs,
     maxTimeoutMs,
     deadlineMarginMs: file.deadlineMarginMs ?? DEFAULTS.deadlineMarginMs,
     stragglerGraceMs: file.stragglerGraceMs ?? DEFAULTS.stragglerGraceMs,

@@ -2,3 +2,4 @@
 export { createHealthMonitor, methodHealthName, type HealthMonitor, type MonitoredMethod, type ServingStatus } from './health-monitor.js';
 export { createKnownAnswerProbes, SELF_TEST_RESULTS, type KnownAnswerProbes, type SelfTestResult } from './known-answer-probes.js';
 export { evidenceOf, type Evidence } from './version-health.js';
+export { createSelfTestHistory, type SelfTestEntry, type SelfTestHistory, type SelfTestSnapshot } from './self-test-history.js';

@@ -4,6 +4,8 @@ import type { MethodLabels } from './create-metrics.js';
 
 export interface SelfTestMetrics {
   selfTested(method: string, version: string, result: SelfTestResult): void;
+  /** A last success restored from a checkpoint (Unix ms). */
+  lastSucceededAt(method: string, version: string, atMs: number): void;
 }
 
 /**
@@ -34,6 +36,9 @@ export function createSelfTestMetrics(registry: Registry, methods: readonly Meth
     selfTested(method, version, result) {
       runs.labels({ method, version, result }).inc();
       if (result === 'pass') lastSuccess.labels({ method, version }).set(now() / 1000);
+    },
+    lastSucceededAt(method, version, atMs) {
+      lastSuccess.labels({ method, version }).set(atMs / 1000);
     },
   };
 }

@@ -1,0 +1,108 @@
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FaultInjectionServiceClient, FaultKind } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { call, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
+
+const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
+let directory: string;
+let stateFile: string;
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'nvote-state-'));
+  stateFile = join(directory, 'state.json');
+});
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+function config(extra: Record<string, unknown> = {}) {
+  return {
+    faultInjection: { enabled: true },
+    methods: { Sort: { versions: TMR } },
+    quarantine: { windowSize: 4, failureThreshold: 3, reinstateAfterProbes: 3 },
+    stateFile,
+    ...extra,
+  };
+}
+
+/** A logger whose JSON lines the test can read. */
+function capturedLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+function unary<TResponse>(start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown): Promise<TResponse> {
+  return new Promise((resolve, reject) => {
+    start((error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
+
+async function sortReport(gw: Gateway) {
+  return reportOf((await call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { deadlineMs: 5_000 })).trailers);
+}
+
+describe('fault-management state across restarts', () => {
+  it('restores a quarantine after a restart, before the first call, and logs its age', async () => {
+    const first = await startGateway({ config: config() });
+    const admin = new FaultInjectionServiceClient(first.address, credentials.createInsecure());
+    try {
+      await unary(cb =>
+        admin.injectFault(
+          { spec: { kind: FaultKind.FAULT_KIND_WRONG_VALUE, method: 'Sort', versions: ['sort-heap'], activation: { $case: 'permanent', value: {} }, delayMs: 0n, durationMs: 0n, seed: 0n } },
+          new Metadata(),
+          cb,
+        ),
+      );
+      for (let i = 0; i < 3; i++) await sortReport(first);
+      await vi.waitFor(async () => expect(sample(await first.metrics(), 'nvote_version_quarantined', { method: 'Sort', version: 'sort-heap' })).toBe(1), {
+        timeout: 5_000,
+        interval: 20,
+      });
+    } finally {
+      admin.close();
+      // A clean stop writes the final checkpoint.
+      await first.stop();
+    }
+
+    const { logger, lines } = capturedLogger();
+    await using second = await startGateway({ config: config(), logger });
+    expect(sample(await second.metrics(), 'nvote_version_quarantined', { method: 'Sort', version: 'sort-heap' })).toBe(1);
+    expect((await sortReport(second)).versions.map(version => version.version)).toEqual(['sort-merge', 'sort-radix']);
+    const restored = lines.find(line => line['msg'] === 'fault-management state restored');
+    expect(restored).toMatchObject({ path: stateFile, quarantined: ['Sort/sort-heap'] });
+    expect(restored?.['ageSeconds']).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses a corrupt state file with one clear log line and starts clean', async () => {
+    await writeFile(stateFile, '{"format":"nvote-state","version":1');
+    const { logger, lines } = capturedLogger();
+    await using gw = await startGateway({ config: config(), logger });
+    expect((await sortReport(gw)).configuredVersions).toBe(3);
+    const refusals = lines.filter(line => line['path'] === stateFile && line['level'] === 40);
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ code: 'truncated' });
+    expect(refusals[0]?.['msg']).toMatch(/cut short/);
+    expect(refusals[0]?.['msg']).toMatch(/starting clean$/);
+  });
+
+  it('refuses a state file of another configuration as foreign', async () => {
+    const other = await startGateway({ config: config({ methods: { Sort: { versions: ['sort-merge', 'sort-heap', 'sort-radix', 'sort-typed-array'] } } }) });
+    await other.stop();
+    expect((await readFile(stateFile, 'utf8')).startsWith('{"format":"nvote-state"')).toBe(true);
+    const { logger, lines } = capturedLogger();
+    await using gw = await startGateway({ config: config(), logger });
+    expect(lines.find(line => line['code'] === 'foreign')?.['msg']).toMatch(/another configuration/);
+    expect((await sortReport(gw)).configuredVersions).toBe(3);
+  });
+});
