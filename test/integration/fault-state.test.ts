@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FaultInjectionServiceClient, FaultKind } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { spawn } from 'node:child_process';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ComputeServiceClient } from '../../voter/gen/nvote/v1/compute_service.js';
+import { readStateFile } from '../../voter/state/index.js';
+import { resolveConfig } from '../../voter/config.js';
+import { faultStateIdentity, validateFaultState } from '../../voter/fault-state.js';
+import { builtInMethods } from '../../voter/methods/built-in.js';
+import { buildIfStale, ROOT } from '../helpers/compiled.js';
+import { FaultInjectionServiceClient, FaultKind, type FaultSpec } from '../../voter/gen/nvote/v1/fault_injection_service.js';
 import { call, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
@@ -105,4 +112,63 @@ describe('fault-management state across restarts', () => {
     expect(lines.find(line => line['code'] === 'foreign')?.['msg']).toMatch(/another configuration/);
     expect((await sortReport(gw)).configuredVersions).toBe(3);
   });
+});
+
+describe('a gateway killed with SIGKILL between checkpoints', () => {
+  beforeAll(buildIfStale, 150_000);
+
+  it('leaves the last complete checkpoint, which the next gateway restores', async () => {
+    const settings = config({ checkpointIntervalMs: 200, listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'info' });
+    const configFile = join(directory, 'config.json');
+    await writeFile(configFile, JSON.stringify(settings));
+    const identity = faultStateIdentity(resolveConfig(settings, builtInMethods));
+    const child = spawn(process.execPath, [join(ROOT, 'dist/voter/main.js'), '--config', configFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NVOTE_CONFIG: '' },
+    });
+    const exited = new Promise<NodeJS.Signals | null>(resolve => child.on('exit', (_code, signal) => resolve(signal)));
+    try {
+      const address = await new Promise<string>((resolve, reject) => {
+        let buffered = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const lines = buffered.split('\n');
+          const listening = lines.find(line => line.includes('nvote gateway listening'));
+          if (listening !== undefined && lines.some(line => line.includes('versions loaded'))) resolve((JSON.parse(listening) as { grpc: string }).grpc);
+        });
+        void exited.then(signal => reject(new Error(`gateway exited (${signal}) before it was ready`)));
+      });
+      const admin = new FaultInjectionServiceClient(address, credentials.createInsecure());
+      const client = new ComputeServiceClient(address, credentials.createInsecure());
+      try {
+        const spec: FaultSpec = { kind: FaultKind.FAULT_KIND_WRONG_VALUE, method: 'Sort', versions: ['sort-heap'], activation: { $case: 'permanent', value: {} }, delayMs: 0n, durationMs: 0n, seed: 0n };
+        await unary(cb => admin.injectFault({ spec }, new Metadata(), cb));
+        const sortOnce = () => call(client.sort.bind(client), { values: [3n, 1n, 2n] }, { deadlineMs: 5_000 });
+        for (let i = 0; i < 3; i++) await sortOnce();
+        // Wait for a checkpoint that holds the quarantine, then make more calls: their verdicts
+        // are what a kill before the next checkpoint loses (at most one interval's worth).
+        await vi.waitFor(
+          async () => {
+            const state = await readStateFile(stateFile, { identity, validate: validateFaultState });
+            expect(state.kind === 'restored' && state.payload.quarantine['Sort']?.['sort-heap']?.standing).toBe('quarantined');
+          },
+          { timeout: 10_000, interval: 50 },
+        );
+        for (let i = 0; i < 5; i++) await sortOnce();
+      } finally {
+        admin.close();
+        client.close();
+      }
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      child.kill('SIGKILL');
+    }
+
+    const state = await readStateFile(stateFile, { identity, validate: validateFaultState });
+    expect(state.kind).toBe('restored');
+    await using next = await startGateway({ config: config() });
+    expect(sample(await next.metrics(), 'nvote_version_quarantined', { method: 'Sort', version: 'sort-heap' })).toBe(1);
+    expect((await sortReport(next)).versions.map(version => version.version)).toEqual(['sort-merge', 'sort-radix']);
+  }, 120_000);
 });

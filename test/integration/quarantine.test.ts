@@ -48,12 +48,9 @@ describe('quarantine through the real gateway', () => {
           cb,
         ),
       );
-      for (let i = 0; i < 3; i++) {
-        const { values, report } = await sort(gw);
-        expect(values).toEqual([1n, 2n, 3n]);
-        expect(report.configuredVersions).toBe(3);
-      }
-      // The third verdict may reach the observers just after its answer reached the client.
+      // Clients' calls and self-tests both count against it, so it may go before the third call.
+      for (let i = 0; i < 3; i++) expect((await sort(gw)).values).toEqual([1n, 2n, 3n]);
+      // The last verdict may reach the observers just after its answer reached the client.
       await vi.waitFor(async () => expect(await quarantined(gw, 'sort-heap')).toBe(1), { timeout: 5_000, interval: 20 });
       // Out of the vote: the other two answer, and both must agree.
       const { values, report } = await sort(gw);

@@ -54,8 +54,15 @@ describe('quarantine book', () => {
     expect(book.probed('Sort', 'c', true)).toBeUndefined();
     expect(book.probed('Sort', 'c', true)).toMatchObject({ to: 'voting', cause: 'probes' });
     expect(book.standing('Sort', 'c')).toMatchObject({ standing: 'voting', failures: 0, verdicts: 0 });
-    // Probes of a voting version do not count towards anything.
+  });
+
+  it('counts a voting version\'s failed self-test like a dissent, and a passed one like an agreement', () => {
+    const book = createQuarantineBook(TMR, RULES);
+    book.record('Sort', 'a', true);
     expect(book.probed('Sort', 'a', true)).toBeUndefined();
+    expect(book.standing('Sort', 'a')).toMatchObject({ failures: 1, verdicts: 2 });
+    expect(book.probed('Sort', 'a', false)).toBeUndefined();
+    expect(book.probed('Sort', 'a', false)).toMatchObject({ to: 'quarantined', cause: 'self-test', failures: 3 });
   });
 
   it('ignores clients\' verdicts on a quarantined version', () => {

@@ -60,8 +60,7 @@ export function createFaultInjectionPlugin(options: FaultInjectionPluginOptions)
       call.onSettled(planned.release);
       call.attributes.set(INJECTIONS, planned.injections);
       call.attributes.set(ORIGINAL_RESULTS, new Map());
-      const perCall = [...planned.injections].filter(([, plannedFault]) => plannedFault.perCall).map(([version]) => version);
-      if (perCall.length > 0) call.attributes.set(NOT_EVIDENCE, new Set(perCall));
+      if ([...planned.injections.values()].some(plannedFault => plannedFault.perCall)) call.attributes.set(NOT_EVIDENCE, true);
       if (!call.probe) for (const [version, plannedFault] of planned.injections) sink.faultInjected(call.method, version, plannedFault.kind);
       return withPlannedFaults(await next(call), planned.injections);
     },

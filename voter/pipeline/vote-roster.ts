@@ -8,8 +8,10 @@ import { AttributeKey } from '../runners/index.js';
 export const STANDING_DOWN = new AttributeKey<ReadonlySet<string>>('nvote.pipeline.standing-down');
 
 /**
- * Versions whose verdict on this call says nothing about their health: a fault a test planted on
- * this call alone (`x-nvote-fault`). Set by fault injection, read by observers that keep scores,
- * so that a campaign measures masking, not how fast its own faults get a version quarantined.
+ * This call's verdicts say nothing about the versions' health: a test planted faults on it alone
+ * (`x-nvote-fault`). Not only the faulted versions' verdicts: the others are judged against a
+ * vote those faults distorted (a healthy version outvoted by a planted common-mode pair is a
+ * dissent). Set by fault injection, read by observers that keep scores, so that a campaign
+ * measures masking, not how fast its own faults get a version quarantined.
  */
-export const NOT_EVIDENCE = new AttributeKey<ReadonlySet<string>>('nvote.pipeline.not-evidence');
+export const NOT_EVIDENCE = new AttributeKey<true>('nvote.pipeline.not-evidence');

@@ -11,7 +11,7 @@ export interface QuarantineRules {
 
 export type Standing = 'voting' | 'quarantined';
 /** Why a version changed standing. */
-export type TransitionCause = 'score' | 'probes' | 'operator' | 'restored';
+export type TransitionCause = 'score' | 'self-test' | 'probes' | 'operator' | 'restored';
 
 export interface Transition {
   readonly method: string;
@@ -53,7 +53,11 @@ export type OperatorResult = { readonly ok: true; readonly transition?: Transiti
 export interface QuarantineBook {
   /** A client vote's verdict on a voting version; returns the transition it caused, if any. */
   record(method: string, version: string, failed: boolean): Transition | undefined;
-  /** A known-answer probe's result on a version; only a quarantined version's count. */
+  /**
+   * A known-answer self-test's result on a version. For a voting one it is a verdict like any
+   * other (a wrong known answer counts as a dissent); for a quarantined one, a step towards
+   * reinstatement, or back to zero.
+   */
   probed(method: string, version: string, passed: boolean): Transition | undefined;
   quarantine(method: string, version: string): OperatorResult;
   reinstate(method: string, version: string): OperatorResult;
@@ -119,7 +123,11 @@ export function createQuarantineBook(methods: ReadonlyMap<string, readonly strin
     },
     probed(method, version, passed) {
       const entry = entryOf(method, version);
-      if (entry === undefined || entry.standing !== 'quarantined') return undefined;
+      if (entry === undefined) return undefined;
+      if (entry.standing === 'voting') {
+        push(entry, !passed);
+        return entry.failures >= rules.failureThreshold && mayQuarantine(method) ? move(method, version, entry, 'quarantined', 'self-test') : undefined;
+      }
       entry.passedProbes = passed ? entry.passedProbes + 1 : 0;
       return entry.passedProbes >= rules.reinstateAfterProbes ? move(method, version, entry, 'voting', 'probes') : undefined;
     },

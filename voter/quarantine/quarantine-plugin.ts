@@ -80,10 +80,8 @@ export function createQuarantinePlugin(options: QuarantinePluginOptions): Quaran
     observer: {
       name: 'quarantine',
       voteEnded({ method, probe, end, call }) {
-        if (probe || end.kind !== 'recorded') return;
-        const exempt = call.attributes.get(NOT_EVIDENCE);
+        if (probe || end.kind !== 'recorded' || call.attributes.get(NOT_EVIDENCE) === true) return;
         for (const { version, verdict } of end.record.versions) {
-          if (exempt?.has(version)) continue;
           if (verdict === 'agree') applied(book.record(method, version, false));
           else if (FAILURES.has(verdict)) applied(book.record(method, version, true));
         }
