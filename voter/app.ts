@@ -3,8 +3,9 @@ import type { Registry } from 'prom-client';
 import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createEventLoopLag, type MethodLoad } from './admission/index.js';
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
-import { createGrpcEdge, createRemoteCodec, type GrpcEdge } from './grpc/index.js';
-import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type HealthMonitor, type MonitoredMethod } from './health/index.js';
+import { NvoteError } from './errors.js';
+import { createGrpcEdge, createRemoteCodec, type GrpcEdge, type OperatorControl, type StandingView } from './grpc/index.js';
+import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type SelfTestReading, type HealthMonitor, type MonitoredMethod } from './health/index.js';
 import { createMetrics, createQuarantineMetrics, createSelfTestMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
@@ -163,18 +164,24 @@ export function createApp(options: AppOptions): App {
             }
           },
         });
-  // Known-answer probes are what bring a quarantined version back.
-  const probeOf = (settings: MethodSettings): { probe?: () => Promise<ReadonlyMap<string, Evidence>> } => {
+  // Known-answer self-tests feed quarantine (a failed one counts like a dissent, passed ones bring
+  // a quarantined version back) and health (through the monitor's probe, or recordProbe).
+  const selfTestRuns = new Map<string, () => Promise<ReadonlyMap<string, SelfTestReading>>>();
+  for (const settings of config.methods) {
     const { probe } = probes.of(settings, config.health.selfTestWatchdogMs);
-    if (probe === undefined || quarantine === undefined) return probe === undefined ? {} : { probe };
-    return {
-      probe: async () => {
-        const evidence = await probe();
-        const passed = new Map([...evidence].filter(([, seen]) => seen !== 'none').map(([version, seen]) => [version, seen === 'success']));
-        quarantine.probed(settings.method.name, passed);
-        return evidence;
-      },
-    };
+    if (probe === undefined) continue;
+    selfTestRuns.set(settings.method.name, async () => {
+      const readings = await probe();
+      const passed = new Map([...readings].filter(([, reading]) => reading.result !== 'none').map(([version, reading]) => [version, reading.result === 'pass']));
+      quarantine?.probed(settings.method.name, passed);
+      return readings;
+    });
+  }
+  const evidenceOfReadings = (readings: ReadonlyMap<string, SelfTestReading>): ReadonlyMap<string, Evidence> =>
+    new Map([...readings].map(([version, reading]) => [version, reading.evidence]));
+  const probeOf = (settings: MethodSettings): { probe?: () => Promise<ReadonlyMap<string, Evidence>> } => {
+    const run = selfTestRuns.get(settings.method.name);
+    return run === undefined ? {} : { probe: async () => evidenceOfReadings(await run()) };
   };
   const health: HealthMonitor = createHealthMonitor({
     methods: config.methods.map((settings): MonitoredMethod => ({
@@ -260,6 +267,61 @@ export function createApp(options: AppOptions): App {
     );
   }
 
+  const standingOf = (method: string, version: string): StandingView => {
+    const standing = quarantine?.book.standing(method, version);
+    const selfTest = selfTestHistory.get(method, version);
+    return {
+      method,
+      version,
+      quarantined: standing?.standing === 'quarantined',
+      failures: standing?.failures ?? 0,
+      window: standing?.verdicts ?? 0,
+      degraded: standing?.overThreshold ?? false,
+      passedProbes: standing?.passedProbes ?? 0,
+      lastSelfTest: selfTest?.lastResult ?? '',
+      lastSelfTestSuccessMs: selfTest?.lastSuccessAt ?? 0,
+    };
+  };
+  const knownVersion = (method: string, version?: string): void => {
+    const versions = versionsByMethod.get(method);
+    if (versions === undefined) throw new NvoteError('VERSION_NOT_FOUND', `no method "${method}" (known: ${[...versionsByMethod.keys()].join(', ')})`);
+    if (version !== undefined && !versions.includes(version)) {
+      throw new NvoteError('VERSION_NOT_FOUND', `no version "${version}" of ${method} (known: ${versions.join(', ')})`);
+    }
+  };
+  const steer = (method: string, version: string, action: 'quarantine' | 'reinstate'): StandingView => {
+    knownVersion(method, version);
+    if (quarantine === undefined) throw new NvoteError('QUARANTINE_REFUSED', 'quarantine is disabled in the configuration (quarantine.enabled)');
+    const result = quarantine[action](method, version);
+    if (!result.ok) throw new NvoteError('QUARANTINE_REFUSED', result.reason);
+    return standingOf(method, version);
+  };
+  const operator: OperatorControl | undefined = !config.operator.enabled
+    ? undefined
+    : {
+        token: config.operator.token,
+        standings(method) {
+          if (method !== undefined) knownVersion(method);
+          return [...versionsByMethod]
+            .filter(([name]) => method === undefined || name === method)
+            .flatMap(([name, versions]) => versions.map(version => standingOf(name, version)));
+        },
+        quarantine: (method, version) => steer(method, version, 'quarantine'),
+        reinstate: (method, version) => steer(method, version, 'reinstate'),
+        async runSelfTest(method) {
+          if (method !== undefined) knownVersion(method);
+          const chosen = [...selfTestRuns].filter(([name]) => method === undefined || name === method);
+          const results = await Promise.all(
+            chosen.map(async ([name, run]) => {
+              const readings = await run();
+              health.recordProbe(name, evidenceOfReadings(readings));
+              return [...readings].map(([version, reading]) => ({ method: name, version, result: reading.result }));
+            }),
+          );
+          return results.flat();
+        },
+      };
+
   return {
     registry: metrics.registry,
     healthStatus: name => health.status(name),
@@ -276,6 +338,7 @@ export function createApp(options: AppOptions): App {
         metrics,
         logger,
         ...(faults === undefined ? {} : { faultInjection: faults }),
+        ...(operator === undefined ? {} : { operator }),
         descriptorSets: options.descriptorSets ?? [],
       });
       setHealth = edge.setHealth;

@@ -64,6 +64,12 @@ const faultInjectionSchema = z.strictObject({
   maxActiveFaults: positiveInt.max(10_000).optional(),
 });
 
+const operatorSchema = z.strictObject({
+  enabled: z.boolean(),
+  // Better passed as NVOTE_OPERATOR_TOKEN than written in a file.
+  token: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
 const healthSchema = z.strictObject({
   failureThreshold: positiveInt.max(100).optional(),
   probeIntervalMs: positiveInt.min(10).optional(),
@@ -102,6 +108,7 @@ const fileSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   methods: z.record(z.string(), methodSchema).optional(),
   faultInjection: faultInjectionSchema.optional(),
+  operator: operatorSchema.optional(),
 });
 
 /** The configuration as written in a JSON file; every field is optional. */
@@ -144,6 +151,12 @@ export interface FaultInjectionSettings {
   readonly maxActiveFaults: number;
 }
 
+/** The OperatorService (quarantine, reinstate, self-test now): off unless enabled, guarded like fault injection. */
+export interface OperatorSettings {
+  readonly enabled: boolean;
+  readonly token: string | undefined;
+}
+
 export interface HealthSettings {
   readonly failureThreshold: number;
   readonly probeIntervalMs: number;
@@ -181,6 +194,7 @@ export interface Config {
   readonly logLevel: string;
   readonly methods: readonly MethodSettings[];
   readonly faultInjection: FaultInjectionSettings;
+  readonly operator: OperatorSettings;
 }
 
 /** Every problem found in a configuration, reported together. */
@@ -227,6 +241,10 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
       `faultInjection.token: required when fault injection is enabled on a non-loopback address (${listen.host}); set NVOTE_FAULT_INJECTION_TOKEN`,
     );
   }
+  const operator: OperatorSettings = { enabled: file.operator?.enabled ?? false, token: file.operator?.token };
+  if (operator.enabled && operator.token === undefined && !isLoopback(listen.host)) {
+    problems.push(`operator.token: required when the operator service is enabled on a non-loopback address (${listen.host}); set NVOTE_OPERATOR_TOKEN`);
+  }
   const quarantine: QuarantineSettings = {
     enabled: file.quarantine?.enabled ?? DEFAULTS.quarantineEnabled,
     windowSize: file.quarantine?.windowSize ?? DEFAULTS.quarantineWindowSize,
@@ -263,6 +281,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     logLevel: file.logLevel ?? DEFAULTS.logLevel,
     methods: resolved,
     faultInjection,
+    operator,
   });
 }
 

@@ -13,7 +13,8 @@ import { builtInMethods } from './methods/index.js';
 const USAGE = `usage: nvote-gateway [--config FILE] [--listen HOST:PORT] [--metrics-listen HOST:PORT] [--fault-injection]
   --fault-injection  serve nvote.v1.FaultInjectionService and honour x-nvote-fault metadata
                      (a token is required off loopback: NVOTE_FAULT_INJECTION_TOKEN)
-  environment: NVOTE_CONFIG, NVOTE_LISTEN, NVOTE_METRICS_LISTEN, NVOTE_FAULT_INJECTION_TOKEN (flags win)`;
+  environment: NVOTE_CONFIG, NVOTE_LISTEN, NVOTE_METRICS_LISTEN, NVOTE_FAULT_INJECTION_TOKEN,
+               NVOTE_OPERATOR_TOKEN (flags win)`;
 
 async function main(): Promise<void> {
   let args;
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     ...(listen ? { listen } : {}),
     ...(metricsListen ? { metricsListen } : {}),
     ...faultInjectionInput(fileConfig['faultInjection'], args['fault-injection'], process.env['NVOTE_FAULT_INJECTION_TOKEN']),
+    ...operatorInput(fileConfig['operator'], process.env['NVOTE_OPERATOR_TOKEN']),
   };
 
   let config;
@@ -123,6 +125,13 @@ function faultInjectionInput(
       ...(token !== undefined && token !== '' ? { token } : {}),
     },
   };
+}
+
+/** The operator token, better passed in the environment than written in the file. */
+function operatorInput(fromFile: unknown, token: string | undefined): { operator?: unknown } {
+  if (token === undefined || token === '') return {};
+  const base = typeof fromFile === 'object' && fromFile !== null ? fromFile : { enabled: false };
+  return { operator: { ...base, token } };
 }
 
 await main();

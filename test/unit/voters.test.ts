@@ -81,9 +81,11 @@ describe('the status mapping', () => {
         "INVALID_FAULT": 3,
         "NO_MAJORITY": 13,
         "OVERLOADED": 8,
+        "QUARANTINE_REFUSED": 9,
         "QUORUM_LOST": 14,
         "SHUTTING_DOWN": 14,
         "UNAUTHENTICATED": 16,
+        "VERSION_NOT_FOUND": 5,
       }
     `);
   });

@@ -9,6 +9,7 @@ import { createAdmissionInterceptor, type CallGate } from './admission-intercept
 import { callBudgetMs } from './call-budget.js';
 import { bindServer, createGrpcServer } from './create-grpc-server.js';
 import { addFaultInjectionService, FAULT_INJECTION_SERVICE } from './fault-injection-service.js';
+import { addOperatorService, OPERATOR_SERVICE, type OperatorControl } from './operator-service.js';
 import { createInFlightCalls } from './in-flight-calls.js';
 import { pathOf, serverDefinitionOf } from './method-definitions.js';
 import { createServerMetricsInterceptor } from './server-metrics-interceptor.js';
@@ -26,6 +27,8 @@ export interface GrpcEdgeOptions {
   readonly logger: Logger;
   /** Present only when fault injection is enabled: its admin service is served and described. */
   readonly faultInjection?: FaultInjection;
+  /** Present only when the operator service is enabled: it is served and described. */
+  readonly operator?: OperatorControl;
   readonly descriptorSets: readonly Buffer[];
 }
 
@@ -86,11 +89,19 @@ export function createGrpcEdge(options: GrpcEdgeOptions): GrpcEdge {
     addFaultInjectionService(server, faultInjection, logger);
     logger.warn({ tokenRequired: faultInjection.token !== undefined }, 'fault injection is enabled');
   }
-  const served = [...services.keys()];
+  const { operator } = options;
+  if (operator !== undefined) {
+    addOperatorService(server, operator, logger);
+    logger.warn({ tokenRequired: operator.token !== undefined }, 'the operator service is enabled');
+  }
+  const admin = [
+    { name: FAULT_INJECTION_SERVICE, served: faultInjection !== undefined },
+    { name: OPERATOR_SERVICE, served: operator !== undefined },
+  ];
   addStandardReflection(
     server,
-    faultInjection === undefined ? served : [...served, FAULT_INJECTION_SERVICE],
-    faultInjection === undefined ? [FAULT_INJECTION_SERVICE] : [],
+    [...services.keys(), ...admin.filter(service => service.served).map(service => service.name)],
+    admin.filter(service => !service.served).map(service => service.name),
     options.descriptorSets,
   );
 

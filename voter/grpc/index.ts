@@ -4,3 +4,4 @@ export { createRemoteCodec } from './remote-codec.js';
 export { bindServer, createGrpcServer } from './create-grpc-server.js';
 export { OUTCOME_TRAILER, REPORT_TRAILER } from './vote-report.js';
 export { ERROR_DOMAIN, STATUS_BY_CODE, toServiceError } from './status.js';
+export { OPERATOR_SERVICE, type OperatorControl, type StandingView } from './operator-service.js';

@@ -20,6 +20,10 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, status>> = {
   // Like Envoy's max_active_faults: a mistaken campaign must not take the service down.
   FAULT_LIMIT: status.RESOURCE_EXHAUSTED,
   FAULT_NOT_FOUND: status.NOT_FOUND,
+  // An operator named a method or version the gateway does not run.
+  VERSION_NOT_FOUND: status.NOT_FOUND,
+  // Quarantining it would leave too few versions for a majority, or quarantine is off.
+  QUARANTINE_REFUSED: status.FAILED_PRECONDITION,
   UNAUTHENTICATED: status.UNAUTHENTICATED,
   INTERNAL: status.INTERNAL,
 };

@@ -42,6 +42,8 @@ export interface HealthMonitor extends VoteObserver {
   drain(): void;
   /** Every name the monitor reports: `""`, each service, each `service/Method`. */
   readonly names: readonly string[];
+  /** Evidence from a self-test run outside the monitor's own schedule (an operator's, on demand). */
+  recordProbe(method: string, evidence: ReadonlyMap<string, Evidence>): void;
   /** How many of a method's versions are failing now. */
   failingVersions(method: string): number;
   status(name: string): ServingStatus;
@@ -134,6 +136,9 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     name: 'health',
     names,
     status: name => reported.get(name) ?? 'NOT_SERVING',
+    recordProbe(method, evidence) {
+      if (phase === 'serving') record(method, evidence);
+    },
     failingVersions(method) {
       const entry = trackers.get(method);
       return entry === undefined ? 0 : entry.tracker.versions.length - entry.tracker.usable();

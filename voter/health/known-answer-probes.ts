@@ -9,10 +9,17 @@ const NO_HEADERS: readonly string[] = [];
 export type SelfTestResult = 'pass' | 'fail' | 'timeout';
 export const SELF_TEST_RESULTS: readonly SelfTestResult[] = ['pass', 'fail', 'timeout'];
 
+/** One version's part in a self-test: what it is worth to health, and the result as reported. */
+export interface SelfTestReading {
+  readonly evidence: Evidence;
+  /** `none`: the self-test ended before the version answered (it says nothing). */
+  readonly result: SelfTestResult | 'none';
+}
+
 export interface KnownAnswerProbes {
   /** The method's probe for the health monitor; none for a method without a known answer. */
   /** `watchdogMs`: each version's budget on the probe; one that has not answered by then fails it as `timeout`. */
-  of(settings: MethodSettings, watchdogMs: number): { probe?: () => Promise<ReadonlyMap<string, Evidence>> };
+  of(settings: MethodSettings, watchdogMs: number): { probe?: () => Promise<ReadonlyMap<string, SelfTestReading>> };
   /** Hands each probe its final record, once every version has settled. */
   readonly observer: VoteObserver;
 }
@@ -44,7 +51,7 @@ export function createKnownAnswerProbes(
       if (known === undefined || createVoter === undefined) return {};
       const voter = createVoter(settings.tolerance);
       const expected = { kind: 'value', value: known.expected } as const;
-      const probe = async (): Promise<ReadonlyMap<string, Evidence>> => {
+      const probe = async (): Promise<ReadonlyMap<string, SelfTestReading>> => {
         const pipeline = pipelineOf(method.name);
         if (pipeline === undefined) throw new Error(`no pipeline for ${method.name}`);
         const requestId = `probe:${method.name}:${++probes}`;
@@ -63,14 +70,15 @@ export function createKnownAnswerProbes(
         // A probe the pipeline refuses never reaches the observers.
         const end = await Promise.race([ended, decided.then(() => ended)]).finally(() => waiting.delete(requestId));
         if (end.kind === 'failed') throw end.error;
-        const evidence = new Map<string, Evidence>();
+        const readings = new Map<string, SelfTestReading>();
         for (const version of end.record.versions) {
           const right = version.ballot !== undefined && ballotsAgree(version.ballot, expected, voter);
           const seen = version.ballot === undefined ? evidenceOf(version.verdict) : right ? 'success' : 'failure';
-          evidence.set(version.version, seen);
-          if (seen !== 'none') onResult(method.name, version.version, seen === 'success' ? 'pass' : version.verdict === 'timeout' ? 'timeout' : 'fail');
+          const result = seen === 'none' ? 'none' : seen === 'success' ? 'pass' : version.verdict === 'timeout' ? 'timeout' : 'fail';
+          readings.set(version.version, { evidence: seen, result });
+          if (result !== 'none') onResult(method.name, version.version, result);
         }
-        return evidence;
+        return readings;
       };
       return { probe };
     },

@@ -128,13 +128,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     async restart() {
       if (closing) return;
+      // The old threads serve until the fresh ones have loaded the version: a restart must not
+      // leave a gap in which every run (a self-test, say) waits for threads to start.
+      const fresh = startPiscina();
+      await Promise.allSettled(Array.from({ length: options.minThreads }, () => fresh.run(WARM_UP)));
+      if (closing) {
+        await fresh.destroy();
+        return;
+      }
       const old = piscina;
-      piscina = startPiscina();
+      piscina = fresh;
       failedTopUps = 0;
       // Tasks already on the old threads finish there (or are stopped by their own signals);
       // new ones go to fresh threads that share no state with them.
-      void old.close().catch(error => options.onOrphanError(error));
-      await this.warmUp();
+      void old.close().catch((error: unknown) => options.onOrphanError(error));
     },
     async close() {
       closing = true;
