@@ -1,0 +1,164 @@
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import type { FsyncPolicy } from './journal-config.js';
+
+export interface RotatingFileOptions {
+  readonly path: string;
+  readonly maxFileBytes: number;
+  /** Rotated files kept: path.1 (newest) ... path.maxFiles (oldest). */
+  readonly maxFiles: number;
+  readonly fsync: FsyncPolicy;
+  readonly fsyncIntervalMs: number;
+  /** Bytes queued for the disk at most; a line that would take the queue past it is dropped. */
+  readonly maxBufferedBytes: number;
+  /** The first line of every file, the live one at open and each new one after a rotation. */
+  header(): string;
+  /** Lines lost, to a full queue (`full`) or a failed write (`error`, with the cause). */
+  onDropped(count: number, reason: 'full' | 'error', error?: unknown): void;
+}
+
+/** An append-only JSON Lines file that rotates by size; appends never block and never throw. */
+export interface RotatingFile {
+  /** Queues one line (without its newline); false when it was dropped. */
+  append(line: string): boolean;
+  /** Writes what is queued, then `last` (if given), fsyncs and closes; later appends are dropped. */
+  close(last?: string): Promise<void>;
+}
+
+/**
+ * One writer loop owns the file handle, so a write, an fsync and a rotation never overlap; the
+ * interval fsync only marks itself due and wakes that loop.
+ */
+export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
+  const queue: string[] = [];
+  let queuedBytes = 0;
+  let handle: FileHandle | undefined;
+  let size = 0;
+  let dirty = false;
+  let syncDue = false;
+  let closing = false;
+  let closed: Promise<void> | undefined;
+  let running: Promise<void> | undefined;
+  const timer =
+    options.fsync === 'interval'
+      ? setInterval(() => {
+          syncDue = true;
+          kick();
+        }, options.fsyncIntervalMs).unref()
+      : undefined;
+
+  const kick = (): void => {
+    running ??= drain().finally(() => {
+      running = undefined;
+      if (queue.length > 0 || (syncDue && dirty)) kick();
+    });
+  };
+
+  const ensureOpen = async (): Promise<FileHandle> => {
+    if (handle !== undefined) return handle;
+    const opened = await open(options.path, 'a');
+    handle = opened;
+    size = (await stat(options.path)).size;
+    await writeOut(opened, [options.header()]);
+    return opened;
+  };
+
+  const writeOut = async (file: FileHandle, lines: readonly string[]): Promise<void> => {
+    const text = lines.map(line => `${line}\n`).join('');
+    await file.write(text);
+    size += Buffer.byteLength(text);
+    dirty = true;
+  };
+
+  const rotate = async (): Promise<FileHandle> => {
+    await handle?.sync();
+    await handle?.close();
+    handle = undefined;
+    if (options.maxFiles === 0) {
+      await rm(options.path, { force: true });
+    } else {
+      await rm(`${options.path}.${options.maxFiles}`, { force: true });
+      for (let index = options.maxFiles - 1; index >= 1; index--) {
+        await rename(`${options.path}.${index}`, `${options.path}.${index + 1}`).catch(ignoreMissing);
+      }
+      await rename(options.path, `${options.path}.1`);
+    }
+    return ensureOpen();
+  };
+
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0 || (syncDue && dirty)) {
+      // Take as many lines as fit in the live file; a line alone larger than the limit still goes
+      // (into a file of its own) rather than being lost.
+      const batch: string[] = [];
+      let batchBytes = 0;
+      try {
+        let file = await ensureOpen();
+        const first = queue[0];
+        if (first !== undefined && size > 0 && size + Buffer.byteLength(first) + 1 > options.maxFileBytes) file = await rotate();
+        while (queue.length > 0) {
+          const next = queue[0] as string;
+          const bytes = Buffer.byteLength(next) + 1;
+          if (batch.length > 0 && size + batchBytes + bytes > options.maxFileBytes) break;
+          batch.push(next);
+          batchBytes += bytes;
+          queue.shift();
+          queuedBytes -= bytes;
+        }
+        if (batch.length > 0) await writeOut(file, batch);
+        if (dirty && (options.fsync === 'every' || syncDue)) {
+          syncDue = false;
+          dirty = false;
+          await file.sync();
+        }
+      } catch (error) {
+        // The disk refused (full, gone, permissions): the lines in hand are lost, the next ones
+        // are tried again on a freshly opened file.
+        syncDue = false;
+        if (batch.length > 0) options.onDropped(batch.length, 'error', error);
+        if (batch.length === 0 && queue.length > 0) {
+          const lost = queue.splice(0);
+          queuedBytes = 0;
+          options.onDropped(lost.length, 'error', error);
+        }
+        await handle?.close().catch(() => undefined);
+        handle = undefined;
+      }
+    }
+  };
+
+  return {
+    append(line) {
+      const bytes = Buffer.byteLength(line) + 1;
+      if (closing || queuedBytes + bytes > options.maxBufferedBytes) {
+        options.onDropped(1, 'full');
+        return false;
+      }
+      queue.push(line);
+      queuedBytes += bytes;
+      kick();
+      return true;
+    },
+    close(last) {
+      closed ??= (async () => {
+        if (last !== undefined) {
+          queue.push(last);
+          queuedBytes += Buffer.byteLength(last) + 1;
+        }
+        closing = true;
+        if (timer !== undefined) clearInterval(timer);
+        kick();
+        while (running !== undefined) await running;
+        if (handle !== undefined) {
+          await handle.sync().catch(() => undefined);
+          await handle.close().catch(() => undefined);
+          handle = undefined;
+        }
+      })();
+      return closed;
+    },
+  };
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
