@@ -159,8 +159,11 @@ describe('the disagreement journal', () => {
     expect(existsSync(`${path}.3`)).toBe(false);
     for (const file of [path, `${path}.1`, `${path}.2`]) {
       expect(statSync(file).size).toBeLessThanOrEqual(2_000);
-      // Every file opens with the counts, so that a reader of any window knows where it starts.
-      expect(linesOf(file)[0]?.kind).toBe('counts');
+      // Every file opens with the votes counted before its first line, so that a reader of any
+      // window knows where it starts.
+      const [opening, firstVote] = linesOf(file);
+      expect(opening?.kind).toBe('counts');
+      if (opening?.kind === 'counts' && firstVote?.kind === 'vote') expect(opening.votes['Sort']).toBe(firstVote.seq - 1);
     }
     const kept = [`${path}.2`, `${path}.1`, path].flatMap(file => votesOf(file).map(line => line.seq));
     expect(kept.at(-1)).toBe(40);

@@ -61,17 +61,25 @@ async function replayOne(
   attempts: number,
 ): Promise<EntryReplay> {
   let last: EntryReplay | undefined;
+  // Each version's first verdict over the attempts: every attempt votes on the same input.
+  const judged = new Map<string, VersionReplay>();
+  const failedThen = new Set(line.versions.filter(version => version.failed).map(version => version.version));
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const result = await target.send(line.method, line.input, `replay-${line.requestId}-${attempt}`);
     if (result.kind === 'unencodable') return { ...base, status: 'unreplayable', reason: result.reason, attempts: attempt, versions: [] };
     if (result.report === undefined) {
-      last = { ...base, status: 'unanswered', reason: `status ${result.code}: ${result.details}`, attempts: attempt, versions: [] };
+      if (last?.status !== 'replayed') last = { ...base, status: 'unanswered', reason: `status ${result.code}: ${result.details}`, attempts: attempt, versions: [] };
       continue;
     }
-    const versions = classifyReplay(line, result.report);
+    for (const version of classifyReplay(line, result.report)) {
+      if (judged.get(version.version)?.class === undefined || judged.get(version.version)?.class === 'unknown') judged.set(version.version, version);
+    }
+    const versions = line.versions.flatMap(({ version }) => judged.get(version) ?? []);
     last = { ...base, status: 'replayed', outcomeNow: outcomeWord(result.report.outcome), attempts: attempt, versions };
-    // A version still running when the answer went out said nothing: ask again rather than guess.
-    if (!versions.some(version => version.class === 'unknown' && version.now !== undefined)) return last;
+    // A version that failed then and was still running when the answer went out said nothing:
+    // ask again rather than guess. A healthy straggler (pending in most early majorities) does
+    // not make an entry worth sending again.
+    if (!versions.some(version => version.class === 'unknown' && version.now !== undefined && failedThen.has(version.version))) return last;
   }
   return last as EntryReplay;
 }

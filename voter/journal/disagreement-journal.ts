@@ -39,13 +39,12 @@ export function createDisagreementJournal(options: DisagreementJournalOptions): 
   // Dropping is logged when it starts and when it ends, with the count: not once per line.
   let droppingSince: number | undefined;
 
-  const countsLine = (): string => {
-    const line: JournalCountsLine = { format: JOURNAL_FORMAT, kind: 'counts', run, time: now().toISOString(), votes: Object.fromEntries(votes) };
+  const countsLine = (counts: Readonly<Record<string, number>>): string => {
+    const line: JournalCountsLine = { format: JOURNAL_FORMAT, kind: 'counts', run, time: now().toISOString(), votes: counts };
     return JSON.stringify(line);
   };
   const file = createRotatingFile({
     ...settings,
-    header: countsLine,
     onDropped(count, reason, error) {
       dropped += count;
       options.sink?.linesDropped(count);
@@ -56,7 +55,7 @@ export function createDisagreementJournal(options: DisagreementJournalOptions): 
         logger.warn({ path: settings.path, maxBufferedBytes: settings.maxBufferedBytes }, 'journal cannot keep up; dropping lines');
       }
     },
-  });
+  }, countsLine({}));
 
   return {
     name: 'disagreement-journal',
@@ -71,14 +70,17 @@ export function createDisagreementJournal(options: DisagreementJournalOptions): 
       const { record } = end;
       if (record.versions.every(version => version.verdict === 'agree')) return;
       const line = JSON.stringify(journalVoteLine(call, record, { run, seq, time: now(), maxInputBytes: settings.maxInputBytes }));
-      if (file.append(line) && droppingSince !== undefined) {
+      // Should this line open a new file, the counts before it open that file: a reader of the
+      // window from there on then knows how many votes it covers.
+      const header = countsLine({ ...Object.fromEntries(votes), [method]: seq - 1 });
+      if (file.append(line, header) && droppingSince !== undefined) {
         logger.warn({ path: settings.path, dropped: dropped - droppingSince }, 'journal keeps up again');
         droppingSince = undefined;
       }
     },
     close() {
       closed = true;
-      return file.close(countsLine());
+      return file.close(countsLine(Object.fromEntries(votes)));
     },
   };
 }

@@ -10,26 +10,34 @@ export interface RotatingFileOptions {
   readonly fsyncIntervalMs: number;
   /** Bytes queued for the disk at most; a line that would take the queue past it is dropped. */
   readonly maxBufferedBytes: number;
-  /** The first line of every file, the live one at open and each new one after a rotation. */
-  header(): string;
   /** Lines lost, to a full queue (`full`) or a failed write (`error`, with the cause). */
   onDropped(count: number, reason: 'full' | 'error', error?: unknown): void;
 }
 
 /** An append-only JSON Lines file that rotates by size; appends never block and never throw. */
 export interface RotatingFile {
-  /** Queues one line (without its newline); false when it was dropped. */
-  append(line: string): boolean;
+  /**
+   * Queues one line (without its newline); false when it was dropped. `header`, when given, is
+   * written before it if this line is the first of a new file (after a rotation or a failure).
+   */
+  append(line: string, header?: string): boolean;
   /** Writes what is queued, then `last` (if given), fsyncs and closes; later appends are dropped. */
   close(last?: string): Promise<void>;
 }
 
+interface Queued {
+  readonly text: string;
+  readonly header: string | undefined;
+  readonly bytes: number;
+}
+
 /**
  * One writer loop owns the file handle, so a write, an fsync and a rotation never overlap; the
- * interval fsync only marks itself due and wakes that loop.
+ * interval fsync only marks itself due and wakes that loop. `first` opens the file at once, so
+ * that its first line is written as of now, not whenever the first append comes.
  */
-export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
-  const queue: string[] = [];
+export function createRotatingFile(options: RotatingFileOptions, first: string): RotatingFile {
+  const queue: Queued[] = [];
   let queuedBytes = 0;
   let handle: FileHandle | undefined;
   let size = 0;
@@ -46,20 +54,17 @@ export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
         }, options.fsyncIntervalMs).unref()
       : undefined;
 
+  const enqueue = (text: string, header: string | undefined): void => {
+    const bytes = Buffer.byteLength(text) + 1;
+    queue.push({ text, header, bytes });
+    queuedBytes += bytes;
+  };
+
   const kick = (): void => {
     running ??= drain().finally(() => {
       running = undefined;
       if (queue.length > 0 || (syncDue && dirty)) kick();
     });
-  };
-
-  const ensureOpen = async (): Promise<FileHandle> => {
-    if (handle !== undefined) return handle;
-    const opened = await open(options.path, 'a');
-    handle = opened;
-    size = (await stat(options.path)).size;
-    await writeOut(opened, [options.header()]);
-    return opened;
   };
 
   const writeOut = async (file: FileHandle, lines: readonly string[]): Promise<void> => {
@@ -69,7 +74,15 @@ export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
     dirty = true;
   };
 
-  const rotate = async (): Promise<FileHandle> => {
+  const openLive = async (header: string | undefined): Promise<FileHandle> => {
+    const opened = await open(options.path, 'a');
+    handle = opened;
+    size = (await stat(options.path)).size;
+    if (header !== undefined) await writeOut(opened, [header]);
+    return opened;
+  };
+
+  const rotate = async (header: string | undefined): Promise<FileHandle> => {
     await handle?.sync();
     await handle?.close();
     handle = undefined;
@@ -82,27 +95,25 @@ export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
       }
       await rename(options.path, `${options.path}.1`);
     }
-    return ensureOpen();
+    return openLive(header);
   };
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0 || (syncDue && dirty)) {
-      // Take as many lines as fit in the live file; a line alone larger than the limit still goes
+      // As many lines as fit in the live file; a line alone larger than the limit still goes
       // (into a file of its own) rather than being lost.
       const batch: string[] = [];
       let batchBytes = 0;
       try {
-        let file = await ensureOpen();
-        const first = queue[0];
-        if (first !== undefined && size > 0 && size + Buffer.byteLength(first) + 1 > options.maxFileBytes) file = await rotate();
-        while (queue.length > 0) {
-          const next = queue[0] as string;
-          const bytes = Buffer.byteLength(next) + 1;
-          if (batch.length > 0 && size + batchBytes + bytes > options.maxFileBytes) break;
-          batch.push(next);
-          batchBytes += bytes;
+        const next = queue[0];
+        let file = handle ?? (await openLive(next?.header));
+        if (next !== undefined && size > 0 && size + next.bytes > options.maxFileBytes) file = await rotate(next.header);
+        for (let line = queue[0]; line !== undefined; line = queue[0]) {
+          if (batch.length > 0 && size + batchBytes + line.bytes > options.maxFileBytes) break;
+          batch.push(line.text);
+          batchBytes += line.bytes;
           queue.shift();
-          queuedBytes -= bytes;
+          queuedBytes -= line.bytes;
         }
         if (batch.length > 0) await writeOut(file, batch);
         if (dirty && (options.fsync === 'every' || syncDue)) {
@@ -114,8 +125,9 @@ export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
         // The disk refused (full, gone, permissions): the lines in hand are lost, the next ones
         // are tried again on a freshly opened file.
         syncDue = false;
-        if (batch.length > 0) options.onDropped(batch.length, 'error', error);
-        if (batch.length === 0 && queue.length > 0) {
+        if (batch.length > 0) {
+          options.onDropped(batch.length, 'error', error);
+        } else if (queue.length > 0) {
           const lost = queue.splice(0);
           queuedBytes = 0;
           options.onDropped(lost.length, 'error', error);
@@ -126,24 +138,22 @@ export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
     }
   };
 
+  enqueue(first, undefined);
+  kick();
+
   return {
-    append(line) {
-      const bytes = Buffer.byteLength(line) + 1;
-      if (closing || queuedBytes + bytes > options.maxBufferedBytes) {
+    append(line, header) {
+      if (closing || queuedBytes + Buffer.byteLength(line) + 1 > options.maxBufferedBytes) {
         options.onDropped(1, 'full');
         return false;
       }
-      queue.push(line);
-      queuedBytes += bytes;
+      enqueue(line, header);
       kick();
       return true;
     },
     close(last) {
       closed ??= (async () => {
-        if (last !== undefined) {
-          queue.push(last);
-          queuedBytes += Buffer.byteLength(last) + 1;
-        }
+        if (last !== undefined) enqueue(last, undefined);
         closing = true;
         if (timer !== undefined) clearInterval(timer);
         kick();
