@@ -80,7 +80,8 @@ export async function runReplayCommand(args: readonly string[], io: ReplayComman
     io.stderr.write(`nvote replay: cannot read the journal: ${(error as Error).message}\n`);
     return 2;
   }
-  for (const { file, lineNumber, reason } of read.malformed) io.stderr.write(`replay: ${file}:${lineNumber}: skipped, ${reason}\n`);
+  // Each is named in the report (and the JSON document); stderr says at once that there were some.
+  if (read.malformed.length > 0) io.stderr.write(`replay: ${read.malformed.length} malformed line(s) skipped, first ${placeOf(read.malformed[0])}\n`);
   const pairs = coFailures(journalWindow(read));
 
   let gateway: GatewayProcess | undefined;
@@ -122,6 +123,10 @@ export async function runReplayCommand(args: readonly string[], io: ReplayComman
   } finally {
     await gateway?.stop();
   }
+}
+
+function placeOf(place: { readonly file: string; readonly lineNumber: number } | undefined): string {
+  return place === undefined ? '' : `${place.file}:${place.lineNumber}`;
 }
 
 function integerOf(text: string | undefined, flag: string, fallback: number, min: number, max: number): number {
