@@ -1,9 +1,9 @@
-import { fromJson, toBinary, type JsonValue } from '@bufbuild/protobuf';
 import { Client, credentials, Metadata, type status } from '@grpc/grpc-js';
 import { unaryCall, type UnaryMethod } from '../../client/index.js';
 import type { VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 import { computeMethods } from '../cli/compute-methods.js';
 import { loadRegistry } from '../cli/descriptor-registry.js';
+import { encodeJournalInput } from './encode-journal-input.js';
 
 /** What became of one re-sent input. */
 export type SendResult =
@@ -23,10 +23,7 @@ const RAW: Omit<UnaryMethod<Uint8Array, Buffer>, 'path'> = {
   responseDeserialize: bytes => bytes,
 };
 
-/**
- * A client of one gateway that encodes journal inputs against the proto's descriptors, as
- * `nvote call` does: the journal holds proto3 JSON, so a method the CLI can call can be replayed.
- */
+/** A client of one gateway for any method the CLI can call, with journal inputs encoded against the proto's descriptors. */
 export function createReplayTarget(address: string, deadlineMs: number): ReplayTarget {
   const methods = computeMethods(loadRegistry());
   const client = new Client(address, credentials.createInsecure(), {
@@ -36,16 +33,12 @@ export function createReplayTarget(address: string, deadlineMs: number): ReplayT
   return {
     async send(name, input, requestId) {
       const method = methods.get(name);
-      if (method === undefined) return { kind: 'unencodable', reason: `this gateway's contract has no method ${name}` };
-      let bytes: Uint8Array;
-      try {
-        bytes = toBinary(method.input, fromJson(method.input, input as JsonValue));
-      } catch (error) {
-        return { kind: 'unencodable', reason: `the input does not encode as ${method.input.typeName}: ${(error as Error).message}` };
-      }
+      if (method === undefined) return { kind: 'unencodable', reason: `the contract this nvote was built with has no method ${name}` };
+      const encoded = encodeJournalInput(method, input);
+      if ('reason' in encoded) return { kind: 'unencodable', reason: encoded.reason };
       const metadata = new Metadata();
       metadata.set('x-request-id', requestId);
-      const result = await unaryCall(client, { path: method.path, ...RAW }, bytes, { metadata, deadlineMs });
+      const result = await unaryCall(client, { path: method.path, ...RAW }, encoded.bytes, { metadata, deadlineMs });
       return { kind: 'sent', code: result.status, details: result.details, ...(result.report === undefined ? {} : { report: result.report }) };
     },
     close: () => client.close(),

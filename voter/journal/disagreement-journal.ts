@@ -7,6 +7,8 @@ import type { JournalSink } from './journal-sink.js';
 import { journalVoteLine } from './journal-vote-line.js';
 import { createRotatingFile } from './rotating-file.js';
 
+const FAILURE_LOG_INTERVAL_MS = 10_000;
+
 export interface DisagreementJournalOptions {
   readonly settings: JournalSettings & { readonly path: string };
   readonly logger: Logger;
@@ -38,6 +40,8 @@ export function createDisagreementJournal(options: DisagreementJournalOptions): 
   let closed = false;
   // Dropping is logged when it starts and when it ends, with the count: not once per line.
   let droppingSince: number | undefined;
+  let lastFailureLog = -Infinity;
+  let failedSinceLog = 0;
 
   const countsLine = (counts: Readonly<Record<string, number>>): string => {
     const line: JournalCountsLine = { format: JOURNAL_FORMAT, kind: 'counts', run, time: now().toISOString(), votes: counts };
@@ -49,7 +53,13 @@ export function createDisagreementJournal(options: DisagreementJournalOptions): 
       dropped += count;
       options.sink?.linesDropped(count);
       if (reason === 'error') {
-        logger.warn({ err: error, path: settings.path, lines: count }, 'journal write failed; lines dropped');
+        // A disk that is gone fails every line: one warning per interval, with the count.
+        failedSinceLog += count;
+        const at = performance.now();
+        if (at - lastFailureLog < FAILURE_LOG_INTERVAL_MS) return;
+        lastFailureLog = at;
+        logger.warn({ err: error, path: settings.path, lines: failedSinceLog }, 'journal write failed; lines dropped');
+        failedSinceLog = 0;
       } else if (droppingSince === undefined) {
         droppingSince = dropped - count;
         logger.warn({ path: settings.path, maxBufferedBytes: settings.maxBufferedBytes }, 'journal cannot keep up; dropping lines');

@@ -122,16 +122,17 @@ export function createRotatingFile(options: RotatingFileOptions, first: string):
           await file.sync();
         }
       } catch (error) {
-        // The disk refused (full, gone, permissions): the lines in hand are lost, the next ones
-        // are tried again on a freshly opened file.
+        // The disk refused (full, gone, permissions): the lines in hand (or, when it failed
+        // before any was taken, the first one) are lost, the next tried on a freshly opened file.
         syncDue = false;
-        if (batch.length > 0) {
-          options.onDropped(batch.length, 'error', error);
-        } else if (queue.length > 0) {
-          const lost = queue.splice(0);
-          queuedBytes = 0;
-          options.onDropped(lost.length, 'error', error);
+        if (batch.length === 0) {
+          const lost = queue.shift();
+          if (lost !== undefined) {
+            queuedBytes -= lost.bytes;
+            batch.push(lost.text);
+          }
         }
+        if (batch.length > 0) options.onDropped(batch.length, 'error', error);
         await handle?.close().catch(() => undefined);
         handle = undefined;
       }
