@@ -88,7 +88,10 @@ export async function runReplayCommand(args: readonly string[], io: ReplayComman
   try {
     let address = target;
     if (address === undefined && read.votes.some(({ line }) => line.input !== undefined)) {
-      gateway = await startGatewayProcess({ main: GATEWAY_MAIN, waitForVersions: true, config: { ...config, logLevel: 'info', journal: undefined } });
+      // Its own loopback ports whatever the file says, its start-up lines (read for readiness)
+      // logged, and no journal: a replay must not write into the journal it reads.
+      const own = { listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'info', journal: undefined };
+      gateway = await startGatewayProcess({ main: GATEWAY_MAIN, waitForVersions: true, config: { ...config, ...own } });
       address = gateway.grpc;
       io.stderr.write(`replay: started a gateway on ${address} (pid ${gateway.pid})\n`);
     }
