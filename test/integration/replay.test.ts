@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,7 @@ import { runReplayCommand } from '../../tools/cli/replay-command.js';
 import { FaultInjectionServiceClient, FaultKind, type FaultSpec, type InjectFaultResponse } from '../../voter/gen/nvote/v1/fault_injection_service.js';
 import { createDisagreementJournal, resolveJournalSettings, type DisagreementJournal } from '../../voter/journal/index.js';
 import type { VoteObserver } from '../../voter/pipeline/index.js';
+import { buildIfStale, ROOT } from '../helpers/compiled.js';
 import { call, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-heap', 'sort-merge', 'sort-radix'];
@@ -125,6 +128,22 @@ describe('nvote replay against a real gateway', () => {
       await clear([wrong]);
     }
   });
+
+  it('starts a compiled gateway of its own without --target, and stops it', async () => {
+    await buildIfStale();
+    // Its gateway runs the four built-in Sort versions, none delayed: sort-heap may still be
+    // running when three agree, so the entry is sent again until it has a verdict.
+    const run = await promisify(execFile)(process.execPath, [join(ROOT, 'dist/tools/cli/nvote.js'), 'replay', path, '--json', '--attempts', '20'], {
+      cwd: ROOT,
+      timeout: 120_000,
+    });
+    const document = JSON.parse(run.stdout) as ReplayDocument;
+    expect(document.entries[0]?.versions[0]).toMatchObject({ version: 'sort-heap', class: 'fixed' });
+    const pid = Number(/replay: started a gateway on 127\.0\.0\.1:\d+ \(pid (\d+)\)/.exec(run.stderr)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    // The command waits for its gateway's exit before it exits itself.
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  }, 150_000);
 
   it('exits 2 on a journal it cannot read, without sending anything', async () => {
     let stderr = '';
