@@ -9,3 +9,5 @@ export { outcomeOf } from './outcome-of.js';
 export { OUTCOME_TRAILER, REPORT_TRAILER, STATUS_DETAILS_TRAILER } from './trailers.js';
 export { unaryCall, type UnaryCallOptions, type UnaryMethod, type UnaryResult } from './unary-call.js';
 export { voteReportOf } from './vote-report-of.js';
+export { JOURNAL_FORMAT, type JournalCountsLine, type JournalLine, type JournalVersion, type JournalVoteLine, type OmittedValue } from './journal-line.js';
+export { parseJournalLine, type ParsedJournalLine } from './parse-journal-line.js';

@@ -5,17 +5,20 @@ import { runCallCommand } from './call-command.js';
 import { runCampaignCommand } from './campaign-command.js';
 import type { CliIo } from './cli-io.js';
 import { runFaultsCommand } from './faults-command.js';
+import { runReplayCommand } from './replay-command.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: nvote <command> [options]   (nvote <command> --help for its options)
   call METHOD [JSON | --file PATH | -]   call a voted RPC; print the answer and the vote report
   faults inject|list|clear ...           plant, list and clear faults on a gateway with fault injection
-  campaign [options]                     run a fault-injection campaign and check every answer`;
+  campaign [options]                     run a fault-injection campaign and check every answer
+  replay JOURNAL [--target HOST:PORT]    re-send a disagreement journal's inputs; say what is fixed, still or newly failing`;
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> = {
   call: runCallCommand,
   faults: runFaultsCommand,
   campaign: runCampaignCommand,
+  replay: runReplayCommand,
 };
 
 const io: CliIo = {
