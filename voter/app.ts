@@ -7,6 +7,7 @@ import { NvoteError } from './errors.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge, type OperatorControl, type StandingView } from './grpc/index.js';
 import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type SelfTestReading, type HealthMonitor, type MonitoredMethod } from './health/index.js';
 import { createMetrics, createQuarantineMetrics, createSelfTestMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
+import { createCoFailureMetrics, createDisagreementJournal, type DisagreementJournal } from './journal/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
 import { createQuarantinePlugin, type QuarantinePlugin } from './quarantine/index.js';
@@ -224,11 +225,16 @@ export function createApp(options: AppOptions): App {
     },
   });
 
+  const journalPath = config.journal.path;
+  const journal: DisagreementJournal | undefined =
+    journalPath === undefined ? undefined : createDisagreementJournal({ settings: { ...config.journal, path: journalPath }, logger });
   // Fault effects first: they annotate the call that the disagreement log then writes out.
   const observers: VoteObserver[] = [
     ...(faults === undefined ? [] : [faults.observer]),
     createVoteMetricsObserver(metrics),
     createDisagreementLog(logger),
+    ...(journal === undefined ? [] : [journal]),
+    createCoFailureMetrics(metrics.registry, methodLabels),
     health,
     ...(quarantine === undefined ? [] : [quarantine.observer]),
     probes.observer,
@@ -378,6 +384,8 @@ export function createApp(options: AppOptions): App {
     await faultState?.stop();
     // Running tasks are abandoned: versions have no side effects to finish.
     await withinMs(Promise.all([...runnersByMethod.values()].flat().map(runner => runner.close())), RUNNER_CLOSE_LIMIT_MS);
+    // After the runners: every vote has settled, so the last lines are in what it flushes.
+    await withinMs(journal?.close() ?? Promise.resolve(), SHUTDOWN_FLUSH_MS);
     await metricsServer?.close();
     loopLag?.stop();
     logger.info({ ms: Math.round(performance.now() - started) }, 'nvote gateway stopped');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { journalSchema, resolveJournalSettings, type JournalSettings } from './journal/index.js';
 import type { AnyVotedMethod, VersionModule } from './methods/index.js';
 import type { Tolerance } from './vote/index.js';
 
@@ -109,6 +110,8 @@ const fileSchema = z.strictObject({
   methods: z.record(z.string(), methodSchema).optional(),
   faultInjection: faultInjectionSchema.optional(),
   operator: operatorSchema.optional(),
+  // The disagreement journal (voter/journal/journal-config.ts: its settings and their defaults).
+  journal: journalSchema.optional(),
 });
 
 /** The configuration as written in a JSON file; every field is optional. */
@@ -195,6 +198,8 @@ export interface Config {
   readonly methods: readonly MethodSettings[];
   readonly faultInjection: FaultInjectionSettings;
   readonly operator: OperatorSettings;
+  /** `path` undefined: no journal is kept. */
+  readonly journal: JournalSettings;
 }
 
 /** Every problem found in a configuration, reported together. */
@@ -282,6 +287,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     methods: resolved,
     faultInjection,
     operator,
+    journal: resolveJournalSettings(file.journal),
   });
 }
 
