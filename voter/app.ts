@@ -6,7 +6,7 @@ import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/
 import { NvoteError } from './errors.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge, type OperatorControl, type StandingView } from './grpc/index.js';
 import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type SelfTestReading, type HealthMonitor, type MonitoredMethod } from './health/index.js';
-import { createMetrics, createQuarantineMetrics, createSelfTestMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
+import { createMetrics, createQuarantineMetrics, createRetryMetrics, createSelfTestMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createCoFailureMetrics, createDisagreementJournal, type DisagreementJournal } from './journal/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
@@ -235,6 +235,7 @@ export function createApp(options: AppOptions): App {
     createDisagreementLog(logger),
     ...(journal === undefined ? [] : [journal]),
     createCoFailureMetrics(metrics.registry, methodLabels),
+    createRetryMetrics(metrics.registry, methodLabels),
     health,
     ...(quarantine === undefined ? [] : [quarantine.observer]),
     probes.observer,
@@ -266,6 +267,7 @@ export function createApp(options: AppOptions): App {
         voter: createVoter(settings.tolerance),
         isValue: method.isValue,
         stragglerGraceMs: config.stragglerGraceMs,
+        ...(config.retry.attempts > 0 ? { retry: config.retry } : {}),
         interceptors,
         observers,
         onContained: contained(method.name),

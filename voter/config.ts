@@ -29,6 +29,8 @@ export const DEFAULTS = {
   remoteMaxConcurrentCalls: 64, // calls in flight to one remote version at once; the rest wait their turn
   // stateFile: unset unless configured; where fault-management state (quarantine, self-tests) is checkpointed
   checkpointIntervalMs: 10_000, // ms, how often that state is checkpointed (the recovery point objective), and once at shutdown
+  retryAttempts: 1, // time redundancy: re-runs of the failed or dissenting versions when a vote would fail (0: off)
+  retryMinRemainingMs: 100, // ms, a re-run starts only if at least this much of the call's budget is left
   quarantineEnabled: true, // quarantine versions that keep failing (wrong answers count like crashes)
   quarantineWindowSize: 20, // verdicts of clients' calls kept per version for its score
   quarantineFailureThreshold: 8, // failures within the window that quarantine a version
@@ -86,6 +88,11 @@ const quarantineSchema = z.strictObject({
   reinstateAfterProbes: positiveInt.max(1_000).optional(),
 });
 
+const retrySchema = z.strictObject({
+  attempts: z.number().int().min(0).max(10).optional(),
+  minRemainingMs: z.number().int().min(0).optional(),
+});
+
 const fileSchema = z.strictObject({
   listen: address.optional(),
   metricsListen: address.optional(),
@@ -95,6 +102,7 @@ const fileSchema = z.strictObject({
   maxEventLoopLagMs: positiveInt.optional(),
   health: healthSchema.optional(),
   quarantine: quarantineSchema.optional(),
+  retry: retrySchema.optional(),
   stateFile: z.string().min(1).optional(),
   checkpointIntervalMs: positiveInt.min(100).optional(),
   defaultTimeoutMs: positiveInt.optional(),
@@ -176,6 +184,12 @@ export interface QuarantineSettings {
   readonly reinstateAfterProbes: number;
 }
 
+/** Time redundancy against transient faults; on by default (one re-run). */
+export interface RetrySettings {
+  readonly attempts: number;
+  readonly minRemainingMs: number;
+}
+
 export interface Config {
   readonly listen: HostPort;
   readonly metricsListen: HostPort;
@@ -186,6 +200,7 @@ export interface Config {
   readonly maxEventLoopLagMs: number | undefined;
   readonly health: HealthSettings;
   readonly quarantine: QuarantineSettings;
+  readonly retry: RetrySettings;
   /** Off (undefined) unless configured. */
   readonly stateFile: string | undefined;
   readonly checkpointIntervalMs: number;
@@ -276,6 +291,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
       selfTestWatchdogMs: file.health?.selfTestWatchdogMs ?? DEFAULTS.healthSelfTestWatchdogMs,
     },
     quarantine,
+    retry: { attempts: file.retry?.attempts ?? DEFAULTS.retryAttempts, minRemainingMs: file.retry?.minRemainingMs ?? DEFAULTS.retryMinRemainingMs },
     stateFile: file.stateFile,
     checkpointIntervalMs: file.checkpointIntervalMs ?? DEFAULTS.checkpointIntervalMs,
     maxTimeoutMs,

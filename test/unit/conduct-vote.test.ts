@@ -5,7 +5,7 @@ import { STANDING_DOWN } from '../../voter/pipeline/vote-roster.js';
 import type { VersionRunner } from '../../voter/runners/version-runner.js';
 import { createExactVoter } from '../../voter/vote/exact-voter.js';
 import type { Voter } from '../../voter/vote/voter.js';
-import { answers, hangs, rejects, returns } from './support/fake-runner.js';
+import { answers, fails, failsOnce, hangs, rejects, returns } from './support/fake-runner.js';
 import { track } from './support/track.js';
 import { voteCall } from './support/vote-call.js';
 
@@ -59,6 +59,53 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+});
+
+describe('conductVote with time redundancy', () => {
+  const retry = { attempts: 1, minRemainingMs: 100 };
+
+  it('re-runs only the versions that failed when the vote would fail, and decides on the re-runs', async () => {
+    const runners = [answers('a', SORTED, 10), failsOnce('b', 'crash', SORTED, 10), failsOnce('c', 'error', SORTED, 10)];
+    const { record, ends } = start(runners, { retry });
+    await vi.advanceTimersByTimeAsync(20);
+    // Decided as soon as a re-run makes a majority, as any vote is.
+    expect(record().decision).toMatchObject({ outcome: 'majority', agreeing: 2 });
+    expect(record().versions.map(version => [version.version, version.verdict, version.attempts])).toEqual([
+      ['a', 'agree', undefined],
+      ['b', 'agree', 2],
+      ['c', 'pending', 2],
+    ]);
+    expect(runners[0]?.runs).toHaveLength(1);
+    expect(runners[1]?.runs.map(log => log.run.attempt ?? 0)).toEqual([0, 1]);
+    // The re-runs end with the first runs' budget, not a new one.
+    expect(runners[1]?.runs[1]?.run.budgetEndsAt).toBe(runners[1]?.runs[0]?.run.budgetEndsAt);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(endRecord(ends).versions.map(version => version.verdict)).toEqual(['agree', 'agree', 'agree']);
+  });
+
+  it('retries once by default and then fails explicitly, as without it', async () => {
+    const runners = [answers('a', SORTED, 10), fails('b', 'crash', 'permanent', 10), fails('c', 'crash', 'permanent', 10)];
+    const { record } = start(runners, { retry });
+    await vi.advanceTimersByTimeAsync(30);
+    expect(record().decision.outcome).toBe('quorum_lost');
+    expect(runners[1]?.runs).toHaveLength(2);
+    expect(record().versions.map(version => version.verdict)).toEqual(['unconfirmed', 'crash', 'crash']);
+  });
+
+  it('does not re-run when less than minRemainingMs of the budget is left', async () => {
+    const runners = [answers('a', SORTED, 10), failsOnce('b', 'crash', SORTED, 950), fails('c', 'crash', 'x', 950)];
+    const { record } = start(runners, { retry });
+    await vi.advanceTimersByTimeAsync(950);
+    expect(record().decision.outcome).toBe('quorum_lost');
+    expect(runners[1]?.runs).toHaveLength(1);
+  });
+
+  it('never re-runs a probe: it must see the versions as they are', async () => {
+    const runners = [answers('a', SORTED, 10), failsOnce('b', 'crash', SORTED, 10), failsOnce('c', 'crash', SORTED, 10)];
+    const { record } = start(runners, { retry, probe: true });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(record().decision.outcome).toBe('quorum_lost');
+  });
 });
 
 describe('conductVote', () => {

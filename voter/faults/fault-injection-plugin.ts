@@ -1,5 +1,5 @@
 import { NOT_EVIDENCE, type VoteEvent, type VoteInterceptor, type VoteObserver, type VoteRecord } from '../pipeline/index.js';
-import { AttributeKey, type VersionRunner } from '../runners/index.js';
+import { AttributeKey, type VersionRun, type VersionRunner } from '../runners/index.js';
 import type { FaultKind, Injection } from './fault-spec.js';
 import { createFaultRegistry, type FaultRegistry } from './fault-registry.js';
 import { withInjectedFaults, type WrongValueSource } from './faulty-runner.js';
@@ -23,6 +23,8 @@ export interface FaultInjectionSink {
 export const INJECTIONS = new AttributeKey<ReadonlyMap<string, Injection>>('nvote.faults.injections');
 /** What corrupted versions really computed, by version: the decorator writes, the effect observer reads. */
 export const ORIGINAL_RESULTS = new AttributeKey<Map<string, unknown>>('nvote.faults.originals');
+/** The faults of each re-run (time redundancy) of the call, by attempt, planned on first need. */
+const RERUN_PLANS = new AttributeKey<Map<number, ReadonlyMap<string, Injection>>>('nvote.faults.rerun-plans');
 
 export interface FaultInjectionPluginOptions {
   readonly maxActiveFaults: number;
@@ -42,7 +44,7 @@ export interface FaultInjectionPlugin extends FaultInjection {
   readonly interceptor: VoteInterceptor;
   readonly observer: VoteObserver;
   /** The runner as fault injection sees it: `wrongValue` is the method's, for result faults. */
-  decorate(runner: VersionRunner, method: WrongValueSource): VersionRunner;
+  decorate(runner: VersionRunner, method: WrongValueSource & { readonly name: string }): VersionRunner;
   /** Faults active now, per-call ones in flight included (a gauge). */
   activeFaults(): number;
 }
@@ -56,6 +58,7 @@ export function createFaultInjectionPlugin(options: FaultInjectionPluginOptions)
     name: 'fault-injection',
     async intercept(call, next) {
       const planned = planCallFaults(injection, call.method, name => call.header(name), call.requestId, call.probe ? 'probe' : 'call');
+      if (!call.probe && registry.list().length > 0) call.attributes.set(RERUN_PLANS, new Map());
       if (planned.injections.size === 0) return next(call);
       call.onSettled(planned.release);
       call.attributes.set(INJECTIONS, planned.injections);
@@ -77,11 +80,29 @@ export function createFaultInjectionPlugin(options: FaultInjectionPluginOptions)
     },
   };
 
+  // A re-run is a new execution: the registry's faults fire on it anew (a transient one may be
+  // spent, an intermittent one is drawn again, a permanent one fires again), which is what time
+  // redundancy is for; a fault planted on this call alone (x-nvote-fault) stays the call's.
+  const plannedFor = (run: VersionRun, method: string): ReadonlyMap<string, Injection> | undefined => {
+    const planned = run.attributes.get(INJECTIONS);
+    const attempt = run.attempt ?? 0;
+    if (attempt === 0) return planned;
+    const plans = run.attributes.get(RERUN_PLANS);
+    let again = plans?.get(attempt);
+    if (again === undefined) {
+      const fresh = plans === undefined ? new Map<string, Injection>() : registry.plan(method, `${run.requestId}#${attempt}`, 'call');
+      for (const [version, plannedFault] of planned ?? []) if (plannedFault.perCall) fresh.set(version, plannedFault);
+      plans?.set(attempt, fresh);
+      again = fresh;
+    }
+    return again;
+  };
+
   return {
     ...injection,
     interceptor,
     observer,
-    decorate: (runner, method) => withInjectedFaults(runner, method, call => call.attributes.get(INJECTIONS), call => call.attributes.get(ORIGINAL_RESULTS)),
+    decorate: (runner, method) => withInjectedFaults(runner, method, run => plannedFor(run, method.name), run => run.attributes.get(ORIGINAL_RESULTS)),
     activeFaults: () => registry.list().length + registry.requestScopedInFlight(),
   };
 }

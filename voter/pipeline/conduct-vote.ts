@@ -18,6 +18,20 @@ export interface ConductVoteOptions<TInput, TValue> {
    * included) or the failure that stopped the vote. What it throws is the caller's to contain.
    */
   readonly onEnd: (end: VoteEnd<TValue>) => void;
+  /** Time redundancy; absent: a vote that fails, fails. */
+  readonly retry?: RetryPolicy;
+}
+
+/**
+ * Time redundancy against transient faults: when the vote would end without an answer, the
+ * versions that failed or dissented run once more (the others keep their ballots), if the budget
+ * still leaves room for a run; then the vote is decided on what it has.
+ */
+export interface RetryPolicy {
+  /** Re-runs per call at most (1: once). */
+  readonly attempts: number;
+  /** A re-run starts only if at least this much of the budget is left (ms). */
+  readonly minRemainingMs: number;
 }
 
 /**
@@ -36,6 +50,9 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
   const started = performance.now();
   let decision: Decision<TValue> | undefined;
   let failure: VoteFailure | undefined;
+  const attempts = new Map<string, number>();
+  let retriesLeft = call.probe ? 0 : (options.retry?.attempts ?? 0);
+  const fanOuts: Promise<void>[] = [];
   let endedEarly = false;
   let settleDecided!: { resolve: (record: VoteRecord<TValue>) => void; reject: (error: VoteFailure) => void };
   const decided = new Promise<VoteRecord<TValue>>((resolve, reject) => {
@@ -51,7 +68,9 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
       versions: runners.map(runner => {
         const settlement = settlements.get(runner.id);
         const verdict = verdictOf(settlement, current, voter);
-        return recordOf(runner.id, verdict, at, settlement, runs.get(runner.id));
+        const record = recordOf(runner.id, verdict, at, settlement, runs.get(runner.id));
+        const attempt = attempts.get(runner.id);
+        return attempt === undefined ? record : { ...record, attempts: attempt + 1 };
       }),
     };
   };
@@ -67,6 +86,10 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
       if (call.signal.aborted) endedEarly = true;
       decision = decide([...settlements.values()], configured, voter);
       if (decision === undefined) return false;
+      if (!('winner' in decision) && retryFailed(decision)) {
+        decision = undefined;
+        return false;
+      }
       settleDecided.resolve(snapshot());
       return true;
     } catch (error) {
@@ -78,7 +101,36 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
 
   const run = { input: call.input, request: call.request, inputBytes: call.inputBytes, requestId: call.requestId, attributes: call.attributes };
   const fanOutOptions = { budgetMs: call.budgetMs, callSignal: call.signal, stragglerGraceMs: options.stragglerGraceMs, dropUnstartedWhenDecided: !call.probe, onSettle };
-  void fanOut(runners, run, fanOutOptions).then(() => {
+  const budgetEndsAt = started + call.budgetMs;
+
+  // Re-runs, within what is left of the budget, the versions that failed or dissented; the
+  // others' ballots stand. False when there is nothing to re-run, no retry left, or no time.
+  const retryFailed = (failed: Decision<TValue>): boolean => {
+    const remainingMs = budgetEndsAt - performance.now();
+    if (retriesLeft <= 0 || call.signal.aborted || options.retry === undefined || remainingMs < options.retry.minRemainingMs) return false;
+    const again = runners.filter(runner => {
+      const settlement = settlements.get(runner.id);
+      if (settlement === undefined) return false;
+      const verdict = verdictOf(settlement, failed, voter);
+      return verdict !== 'agree' && verdict !== 'unconfirmed' && verdict !== 'cancelled';
+    });
+    if (again.length === 0) return false;
+    retriesLeft -= 1;
+    for (const runner of again) {
+      settlements.delete(runner.id);
+      attempts.set(runner.id, (attempts.get(runner.id) ?? 0) + 1);
+    }
+    const attempt = Math.max(...again.map(runner => attempts.get(runner.id) ?? 1));
+    fanOuts.push(fanOut(again, { ...run, attempt }, { ...fanOutOptions, budgetMs: remainingMs }));
+    return true;
+  };
+
+  fanOuts.push(fanOut(runners, run, fanOutOptions));
+  // A re-run is started from a settlement, so before the fan-out it belongs to has resolved.
+  const allSettled = async (): Promise<void> => {
+    for (let index = 0; index < fanOuts.length; index++) await fanOuts[index];
+  };
+  void allSettled().then(() => {
     let end: VoteEnd<TValue>;
     if (failure === undefined) {
       try {

@@ -3,7 +3,7 @@ import { createCallAttributes, type VersionRunner } from '../runners/index.js';
 import type { Ballot } from '../vote/index.js';
 import { ballotsAgree } from '../vote/index.js';
 import type { Voter } from '../vote/index.js';
-import { conductVote, toBallot } from './conduct-vote.js';
+import { conductVote, toBallot, type RetryPolicy } from './conduct-vote.js';
 import type { VoteCall, VoteCallInit } from './vote-call.js';
 import type { VoteInterceptor, VoteNext } from './vote-interceptor.js';
 import type { BallotJudge, VoteObserver } from './vote-observer.js';
@@ -18,6 +18,8 @@ export interface VotePipelineOptions {
   readonly voter: Voter<unknown, unknown>;
   readonly isValue: (value: unknown) => boolean;
   readonly stragglerGraceMs: number;
+  /** Time redundancy: re-run the versions that failed or dissented when the vote would fail. Absent: off. */
+  readonly retry?: RetryPolicy;
   /** Outermost first. */
   readonly interceptors: readonly VoteInterceptor[];
   /** Told in order, each on its own, once every version has settled. */
@@ -81,7 +83,14 @@ export function createVotePipeline(options: VotePipelineOptions): VotePipeline {
       };
       const vote: VoteNext = current => {
         reachedVersions = true;
-        return conductVote(current, { runners: options.runners, voter, isValue, stragglerGraceMs: options.stragglerGraceMs, onEnd });
+        return conductVote(current, {
+          runners: options.runners,
+          voter,
+          isValue,
+          stragglerGraceMs: options.stragglerGraceMs,
+          onEnd,
+          ...(options.retry === undefined ? {} : { retry: options.retry }),
+        });
       };
       // The interceptor whose own code threw (not an error passing through it from further in).
       let failedIn: string | undefined;

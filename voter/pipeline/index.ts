@@ -5,3 +5,4 @@ export type { VoteInterceptor, VoteNext } from './vote-interceptor.js';
 export type { BallotJudge, VoteEvent, VoteObserver } from './vote-observer.js';
 export { VoteFailure, type VersionRecord, type VoteEnd, type VoteRecord } from './vote-record.js';
 export { NOT_EVIDENCE, STANDING_DOWN } from './vote-roster.js';
+export type { RetryPolicy } from './conduct-vote.js';

@@ -14,6 +14,8 @@ export interface VersionRecord {
   readonly injectedFault?: string;
   /** The version's answer, when it gave one the voter accepted (kept in memory, never sent). */
   readonly ballot?: Ballot<unknown>;
+  /** Runs on this call when time redundancy re-ran it (2: once more); absent when it ran once. */
+  readonly attempts?: number;
 }
 
 export interface VoteRecord<TValue> {

@@ -53,6 +53,8 @@ export interface VersionRun {
   readonly decided: AbortSignal;
   /** Per-call state of plug-ins; a runner decorator reads its own (fault injection reads its plan). */
   readonly attributes: ReadonlyAttributes;
+  /** Which run of this version on this call: absent or 0 the first, 1 the first re-run (time redundancy). */
+  readonly attempt?: number;
 }
 
 /** How busy a runner is, for admission: cheap, read on every call. */

@@ -104,3 +104,19 @@ export function throwsAtOnce(id: string, error: unknown): FakeRunner {
     },
   };
 }
+
+/** A transient fault: fails its first run on a call with `failure`, answers `value` on a re-run. */
+export function failsOnce(id: string, failure: Failure, value: unknown, afterMs: number): FakeRunner {
+  const first = fails(id, failure, 'transient', afterMs);
+  const again = answers(id, value, afterMs);
+  const runs: RunLog[] = [];
+  return {
+    ...first,
+    runs,
+    run(run, signal) {
+      const outcome = (run.attempt ?? 0) === 0 ? first.run(run, signal) : again.run(run, signal);
+      runs.push(...(first.runs as RunLog[]).splice(0), ...(again.runs as RunLog[]).splice(0));
+      return outcome;
+    },
+  };
+}
