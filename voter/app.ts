@@ -11,6 +11,7 @@ import { createCoFailureMetrics, createDisagreementJournal, type DisagreementJou
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
 import { createQuarantinePlugin, type QuarantinePlugin } from './quarantine/index.js';
+import { createStrictMode } from './strict/index.js';
 import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './runners/index.js';
 import { majorityOf } from './vote/index.js';
 import { describeConfig } from './describe-config.js';
@@ -121,9 +122,12 @@ export function createApp(options: AppOptions): App {
   }
 
   const versionsByMethod = new Map(config.methods.map(settings => [settings.method.name, settings.versions.map(version => version.id)]));
+  // Shadows run and are compared, but neither vote, nor count towards a majority, nor get quarantined.
+  const votingIds = (settings: MethodSettings): string[] => settings.versions.filter(version => !version.shadow).map(version => version.id);
+  const votingByMethod = new Map(config.methods.map(settings => [settings.method.name, votingIds(settings)]));
   const quarantine: QuarantinePlugin | undefined = config.quarantine.enabled
     ? createQuarantinePlugin({
-        methods: versionsByMethod,
+        methods: votingByMethod,
         rules: config.quarantine,
         sink: createQuarantineMetrics(metrics.registry, methodLabels),
         onTransition: transition => {
@@ -188,7 +192,7 @@ export function createApp(options: AppOptions): App {
     methods: config.methods.map((settings): MonitoredMethod => ({
       name: settings.method.name,
       service: settings.method.service,
-      versions: settings.versions.map(version => version.id),
+      versions: votingIds(settings),
       ...probeOf(settings),
     })),
     failureThreshold: config.health.failureThreshold,
@@ -215,7 +219,7 @@ export function createApp(options: AppOptions): App {
     ),
     loadOf: (method): MethodLoad => {
       const runners = runnersOf(method);
-      return { runners, majority: majorityOf(runners.length), failing: () => health.failingVersions(method) };
+      return { runners, majority: majorityOf(votingByMethod.get(method)?.length ?? runners.length), failing: () => health.failingVersions(method) };
     },
     isShuttingDown: () => shuttingDown,
     sink: {
@@ -249,6 +253,8 @@ export function createApp(options: AppOptions): App {
     admission.interceptor,
     ...(quarantine === undefined ? [] : [quarantine.interceptor]),
     ...(faults === undefined ? [] : [faults.interceptor]),
+    // Innermost: it judges the record the vote itself produced.
+    createStrictMode(new Set(config.methods.filter(settings => settings.strict).map(settings => settings.method.name))),
   ];
   const contained = (method: string) => (stage: ContainedStage, error: unknown, call: { requestId: string; probe: boolean }, plugin?: string) => {
     // The metric counts what clients' calls met; a probe's trouble is logged, and health reports it.
@@ -268,6 +274,7 @@ export function createApp(options: AppOptions): App {
         isValue: method.isValue,
         stragglerGraceMs: config.stragglerGraceMs,
         ...(config.retry.attempts > 0 ? { retry: config.retry } : {}),
+        shadows: new Set(settings.versions.filter(version => version.shadow).map(version => version.id)),
         interceptors,
         observers,
         onContained: contained(method.name),

@@ -43,21 +43,27 @@ const positiveInt = z.number().int().positive();
 const address = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port');
 const tolerance = z.strictObject({ relative: z.number().min(0).max(1), absolute: z.number().min(0) });
 
+const versionId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (a metric label)');
 const remoteVersion = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (a metric label)'),
+  id: versionId,
   address,
   maxConcurrentCalls: positiveInt.max(10_000).optional(),
+  // Runs and is compared (metrics, journal) but never votes: how a new version earns its place.
+  shadow: z.boolean().optional(),
 });
+const builtInVersion = z.strictObject({ id: z.string(), shadow: z.boolean().optional() });
 
 const methodSchema = z.strictObject({
   // A built-in version's id, or a remote version: a gRPC server at `address` implementing the same RPC.
-  versions: z.array(z.union([z.string(), remoteVersion])).optional(),
+  versions: z.array(z.union([z.string(), builtInVersion, remoteVersion])).optional(),
   voter: z.string().optional(),
   tolerance: tolerance.optional(),
   defaultTimeoutMs: positiveInt.optional(),
   threads: positiveInt.max(64).optional(),
   minThreads: positiveInt.max(64).optional(),
   maxOldGenerationMb: positiveInt.min(16).optional(),
+  // Strict mode for every call of the method: any dissent is an explicit error.
+  strict: z.boolean().optional(),
 });
 
 const faultInjectionSchema = z.strictObject({
@@ -138,9 +144,10 @@ export interface RemoteVersion {
 }
 
 /** Where one configured version runs: a worker pool in this process, or a remote server. */
-export type VersionSource =
-  | ({ readonly transport: 'worker' } & VersionModule)
-  | ({ readonly transport: 'remote' } & RemoteVersion);
+export type VersionSource = (({ readonly transport: 'worker' } & VersionModule) | ({ readonly transport: 'remote' } & RemoteVersion)) & {
+  /** Runs and is judged against the decision, counts in metrics and the journal, never votes. */
+  readonly shadow: boolean;
+};
 
 export interface MethodSettings {
   readonly method: AnyVotedMethod;
@@ -152,6 +159,8 @@ export interface MethodSettings {
   readonly threads: number;
   readonly minThreads: number;
   readonly maxOldGenerationMb: number;
+  /** Every call in strict mode (any dissent an explicit error); off by default. */
+  readonly strict: boolean;
 }
 
 /** Off unless enabled; see the FaultInjectionService proto for what it allows. */
@@ -312,23 +321,25 @@ function resolveMethod(method: AnyVotedMethod, file: FileConfig, problems: strin
   const own = file.methods?.[method.name] ?? {};
   const byId = new Map(method.versions.map(version => [version.id, version]));
   const entries = own.versions ?? method.versions.filter(version => version.byDefault !== false).map(version => version.id);
-  const ids = entries.map(entry => (typeof entry === 'string' ? entry : entry.id));
   const versions: VersionSource[] = [];
   const seen = new Set<string>();
   for (const entry of entries) {
     const id = typeof entry === 'string' ? entry : entry.id;
     const builtIn = byId.get(id);
+    const shadow = typeof entry !== 'string' && entry.shadow === true;
     if (seen.has(id)) problems.push(`${path}.versions: "${id}" is listed twice`);
-    else if (typeof entry !== 'string') {
+    else if (typeof entry !== 'string' && 'address' in entry) {
       if (builtIn !== undefined) problems.push(`${path}.versions: remote "${id}" has the id of a built-in version; give it its own`);
-      else versions.push({ transport: 'remote', id, address: entry.address, maxConcurrentCalls: entry.maxConcurrentCalls ?? DEFAULTS.remoteMaxConcurrentCalls });
+      else versions.push({ transport: 'remote', id, address: entry.address, maxConcurrentCalls: entry.maxConcurrentCalls ?? DEFAULTS.remoteMaxConcurrentCalls, shadow });
     } else if (builtIn === undefined) {
       problems.push(`${path}.versions: unknown version "${id}" (known: ${[...byId.keys()].join(', ')})`);
-    } else versions.push({ transport: 'worker', ...builtIn });
+    } else versions.push({ transport: 'worker', ...builtIn, shadow });
     seen.add(id);
   }
-  if (ids.length < MIN_VERSIONS) {
-    problems.push(`${path}.versions: ${ids.length} configured, at least ${MIN_VERSIONS} are needed to mask a faulty one`);
+  const voting = entries.filter(entry => typeof entry === 'string' || entry.shadow !== true).length;
+  if (voting < MIN_VERSIONS) {
+    const counted = voting === entries.length ? `${voting} configured` : `${voting} voting versions configured (shadows do not vote)`;
+    problems.push(`${path}.versions: ${counted}, at least ${MIN_VERSIONS} are needed to mask a faulty one`);
   }
   const voter = own.voter ?? method.defaultVoter;
   if (!(voter in method.voters)) {
@@ -348,6 +359,7 @@ function resolveMethod(method: AnyVotedMethod, file: FileConfig, problems: strin
     threads,
     minThreads,
     maxOldGenerationMb: own.maxOldGenerationMb ?? file.maxOldGenerationMb ?? DEFAULTS.maxOldGenerationMb,
+    strict: own.strict ?? false,
   };
 }
 

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'FAULT_NOT_FOUND',
   'VERSION_NOT_FOUND',
   'QUARANTINE_REFUSED',
+  'DISSENT',
   'UNAUTHENTICATED',
   'INTERNAL',
 ] as const;

@@ -22,7 +22,7 @@ const REPORT: VoteReport = {
   outcome: Outcome.OUTCOME_MAJORITY,
   configuredVersions: 3,
   agreeing: 2,
-  versions: [{ version: 'sort-merge', verdict: Verdict.VERDICT_AGREE, durationSeconds: 0.001, domainReason: '', injectedFault: '' }],
+  versions: [{ version: 'sort-merge', verdict: Verdict.VERDICT_AGREE, durationSeconds: 0.001, domainReason: '', injectedFault: '', shadow: false, attempts: 1 }],
 };
 
 function richError(reason: string, domain: string): Buffer {

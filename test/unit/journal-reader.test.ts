@@ -82,7 +82,7 @@ describe('judging a replay', () => {
     outcome: Outcome.OUTCOME_MAJORITY,
     configuredVersions: 4,
     agreeing: 3,
-    versions: Object.entries(verdicts).map(([version, verdict]) => ({ version, verdict, durationSeconds: 0, domainReason: '', injectedFault: '' })),
+    versions: Object.entries(verdicts).map(([version, verdict]) => ({ version, verdict, durationSeconds: 0, domainReason: '', injectedFault: '', shadow: false, attempts: 1 })),
   });
 
   it('calls a version fixed, still, new, ok or unknown by its verdict then and now', () => {

@@ -74,6 +74,7 @@ describe('the status mapping', () => {
     expect(Object.keys(STATUS_BY_CODE).sort()).toEqual([...ERROR_CODES].sort());
     expect(STATUS_BY_CODE).toMatchInlineSnapshot(`
       {
+        "DISSENT": 9,
         "DOMAIN_ERROR": 3,
         "FAULT_LIMIT": 8,
         "FAULT_NOT_FOUND": 5,

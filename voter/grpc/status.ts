@@ -24,6 +24,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, status>> = {
   VERSION_NOT_FOUND: status.NOT_FOUND,
   // Quarantining it would leave too few versions for a majority, or quarantine is off.
   QUARANTINE_REFUSED: status.FAILED_PRECONDITION,
+  // Strict mode: an answer won, but not every version agreed; the report says which did not.
+  DISSENT: status.FAILED_PRECONDITION,
   UNAUTHENTICATED: status.UNAUTHENTICATED,
   INTERNAL: status.INTERNAL,
 };

@@ -33,7 +33,7 @@ export function voteTrailers(method: string, requestId: string, record: VoteReco
     method,
     requestId,
     outcome: WIRE_OUTCOME[record.decision.outcome],
-    configuredVersions: record.versions.length,
+    configuredVersions: record.versions.filter(version => version.shadow !== true).length,
     agreeing: record.decision.agreeing,
     versions: record.versions.map(version => ({
       version: version.version,
@@ -41,6 +41,8 @@ export function voteTrailers(method: string, requestId: string, record: VoteReco
       durationSeconds: version.durationSeconds,
       domainReason: version.domainReason ?? '',
       injectedFault: version.injectedFault ?? '',
+      shadow: version.shadow === true,
+      attempts: version.attempts ?? 1,
     })),
   }).finish();
   const trailers = new Metadata();

@@ -100,7 +100,9 @@ export function createVotedEndpoint(options: VotedEndpointOptions): handleUnaryC
     function respond(record: VoteRecord<unknown>): void {
       const trailers = voteTrailers(method.name, requestId, record);
       const { decision } = record;
-      if (!('answer' in decision)) {
+      if (record.vetoed !== undefined) {
+        fail(record.vetoed, trailers);
+      } else if (!('answer' in decision)) {
         fail(
           decision.outcome === 'no_majority'
             ? new NvoteError('NO_MAJORITY', `${method.name}: the versions answered but no answer won a strict majority`)

@@ -52,8 +52,9 @@ export function createHealthTracker(versions: readonly string[], failureThreshol
   return {
     versions,
     record(version, evidence, at) {
-      if (evidence === 'none') return;
-      const state = stateOf(version);
+      // A version the method does not count on (a shadow) says nothing about whether it can serve.
+      const state = states.get(version);
+      if (evidence === 'none' || state === undefined) return;
       state.lastEvidenceAt = at;
       state.consecutiveFailures = evidence === 'success' ? 0 : state.consecutiveFailures + 1;
     },

@@ -4,7 +4,9 @@ import { decide, verdictOf, type Decision } from '../vote/index.js';
 import type { Voter } from '../vote/index.js';
 import { fanOut, type RunSettlement } from './fan-out.js';
 import type { VoteCall } from './vote-call.js';
-import { STANDING_DOWN } from './vote-roster.js';
+import { DECIDE_WHEN_ALL_SETTLED, STANDING_DOWN } from './vote-roster.js';
+
+const NO_SHADOWS: ReadonlySet<string> = new Set();
 import { VoteFailure, type VersionRecord, type VoteEnd, type VoteRecord } from './vote-record.js';
 
 export interface ConductVoteOptions<TInput, TValue> {
@@ -20,6 +22,8 @@ export interface ConductVoteOptions<TInput, TValue> {
   readonly onEnd: (end: VoteEnd<TValue>) => void;
   /** Time redundancy; absent: a vote that fails, fails. */
   readonly retry?: RetryPolicy;
+  /** Shadow versions: they run and are judged against the decision, but never vote nor count in N. */
+  readonly shadows?: ReadonlySet<string>;
 }
 
 /**
@@ -43,9 +47,15 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
   const { voter } = options;
   const standingDown = call.probe ? undefined : call.attributes.get(STANDING_DOWN);
   const runners = standingDown === undefined || standingDown.size === 0 ? options.runners : options.runners.filter(runner => !standingDown.has(runner.id));
+  const shadows = options.shadows ?? NO_SHADOWS;
+  const voting = shadows.size === 0 ? runners : runners.filter(runner => !shadows.has(runner.id));
+  const shadowing = shadows.size === 0 ? [] : runners.filter(runner => shadows.has(runner.id));
+  // Strict mode judges every version, so it decides only once all have answered.
+  const waitForAll = call.attributes.get(DECIDE_WHEN_ALL_SETTLED) === true;
   const input = call.input as TInput;
-  const configured = runners.length;
+  const configured = voting.length;
   const settlements = new Map<string, Settlement<TValue>>();
+  const shadowSettlements = new Map<string, Settlement<TValue>>();
   const runs = new Map<string, RunSettlement>();
   const started = performance.now();
   let decision: Decision<TValue> | undefined;
@@ -66,11 +76,13 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
       decision: current,
       endedEarly,
       versions: runners.map(runner => {
-        const settlement = settlements.get(runner.id);
+        const shadow = shadows.has(runner.id);
+        const settlement = (shadow ? shadowSettlements : settlements).get(runner.id);
         const verdict = verdictOf(settlement, current, voter);
         const record = recordOf(runner.id, verdict, at, settlement, runs.get(runner.id));
         const attempt = attempts.get(runner.id);
-        return attempt === undefined ? record : { ...record, attempts: attempt + 1 };
+        const marked = shadow ? { ...record, shadow: true as const } : record;
+        return attempt === undefined ? marked : { ...marked, attempts: attempt + 1 };
       }),
     };
   };
@@ -84,6 +96,7 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
       settlements.set(settled.version, toSettlement(settled, input, options));
       if (decision !== undefined) return true;
       if (call.signal.aborted) endedEarly = true;
+      if (waitForAll && settlements.size < configured) return false;
       decision = decide([...settlements.values()], configured, voter);
       if (decision === undefined) return false;
       if (!('winner' in decision) && retryFailed(decision)) {
@@ -92,6 +105,20 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
       }
       settleDecided.resolve(snapshot());
       return true;
+    } catch (error) {
+      failure = new VoteFailure(error);
+      settleDecided.reject(failure);
+      return 'stop';
+    }
+  };
+
+  // A shadow's answer is judged when the record is taken; it never decides anything.
+  const onShadowSettle = (settled: RunSettlement): boolean | 'stop' => {
+    if (failure !== undefined) return 'stop';
+    try {
+      runs.set(settled.version, settled);
+      shadowSettlements.set(settled.version, toSettlement(settled, input, options));
+      return false;
     } catch (error) {
       failure = new VoteFailure(error);
       settleDecided.reject(failure);
@@ -108,7 +135,7 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
   const retryFailed = (failed: Decision<TValue>): boolean => {
     const remainingMs = budgetEndsAt - performance.now();
     if (retriesLeft <= 0 || call.signal.aborted || options.retry === undefined || remainingMs < options.retry.minRemainingMs) return false;
-    const again = runners.filter(runner => {
+    const again = voting.filter(runner => {
       const settlement = settlements.get(runner.id);
       if (settlement === undefined) return false;
       const verdict = verdictOf(settlement, failed, voter);
@@ -125,7 +152,9 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
     return true;
   };
 
-  fanOuts.push(fanOut(runners, run, fanOutOptions));
+  fanOuts.push(fanOut(voting, run, fanOutOptions));
+  // Shadows are never dropped as not needed: being compared is what they run for.
+  if (shadowing.length > 0) fanOuts.push(fanOut(shadowing, run, { ...fanOutOptions, dropUnstartedWhenDecided: false, onSettle: onShadowSettle }));
   // A re-run is started from a settlement, so before the fan-out it belongs to has resolved.
   const allSettled = async (): Promise<void> => {
     for (let index = 0; index < fanOuts.length; index++) await fanOuts[index];

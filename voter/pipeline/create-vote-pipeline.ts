@@ -20,6 +20,8 @@ export interface VotePipelineOptions {
   readonly stragglerGraceMs: number;
   /** Time redundancy: re-run the versions that failed or dissented when the vote would fail. Absent: off. */
   readonly retry?: RetryPolicy;
+  /** Versions that run and are compared but never vote (`shadow: true` in the configuration). */
+  readonly shadows?: ReadonlySet<string>;
   /** Outermost first. */
   readonly interceptors: readonly VoteInterceptor[];
   /** Told in order, each on its own, once every version has settled. */
@@ -90,6 +92,7 @@ export function createVotePipeline(options: VotePipelineOptions): VotePipeline {
           stragglerGraceMs: options.stragglerGraceMs,
           onEnd,
           ...(options.retry === undefined ? {} : { retry: options.retry }),
+          ...(options.shadows === undefined ? {} : { shadows: options.shadows }),
         });
       };
       // The interceptor whose own code threw (not an error passing through it from further in).

@@ -1,5 +1,6 @@
 import type { Ballot, Verdict } from '../vote/index.js';
 import type { Decision } from '../vote/index.js';
+import type { NvoteError } from '../errors.js';
 
 /** What one version did, for the report, the metrics and the log. */
 export interface VersionRecord {
@@ -16,10 +17,17 @@ export interface VersionRecord {
   readonly ballot?: Ballot<unknown>;
   /** Runs on this call when time redundancy re-ran it (2: once more); absent when it ran once. */
   readonly attempts?: number;
+  /** A shadow version: it ran and was judged against the decision, but did not vote. */
+  readonly shadow?: true;
 }
 
 export interface VoteRecord<TValue> {
   readonly decision: Decision<TValue>;
+  /**
+   * An interceptor's refusal of the decided answer (strict mode): the call fails with it instead
+   * of answering, and still carries the report.
+   */
+  readonly vetoed?: NvoteError;
   readonly versions: readonly VersionRecord[];
   /** True when the call ended (cancel, deadline, shutdown) before the vote was decided. */
   readonly endedEarly: boolean;

@@ -15,3 +15,9 @@ export const STANDING_DOWN = new AttributeKey<ReadonlySet<string>>('nvote.pipeli
  * measures masking, not how fast its own faults get a version quarantined.
  */
 export const NOT_EVIDENCE = new AttributeKey<true>('nvote.pipeline.not-evidence');
+
+/**
+ * Decide only once every voting version has settled, never early: set by strict mode, which must
+ * see every version's verdict before it lets an answer out.
+ */
+export const DECIDE_WHEN_ALL_SETTLED = new AttributeKey<true>('nvote.pipeline.decide-when-all-settled');

@@ -197,11 +197,17 @@ export interface VoteReport {
   method: string;
   /** outcome is one of unanimous, majority, no_majority, quorum_lost. */
   outcome: Outcome;
-  /** configured_versions is N, the number of versions the method runs. */
+  /**
+   * configured_versions is N, the number of versions that voted on the call:
+   * the method's voting versions less any quarantined ones (shadows never count).
+   */
   configuredVersions: number;
   /** agreeing is how many versions produced the decided answer (0 without one). */
   agreeing: number;
-  /** versions lists every configured version, in configuration order. */
+  /**
+   * versions lists every version that ran on the call, in configuration order,
+   * shadow versions included (marked).
+   */
   versions: VersionReport[];
   /** request_id identifies the call in the gateway's logs. */
   requestId: string;
@@ -225,6 +231,16 @@ export interface VersionReport {
    * with fault injection enabled ever sets it.
    */
   injectedFault: string;
+  /**
+   * shadow is true for a shadow version: it ran and was compared, but never
+   * voted, and is not counted in configured_versions.
+   */
+  shadow: boolean;
+  /**
+   * attempts is how many times the version ran on this call: 2 when time
+   * redundancy re-ran it after the vote would have failed; 1 otherwise.
+   */
+  attempts: number;
 }
 
 function createBaseVoteReport(): VoteReport {
@@ -387,7 +403,15 @@ export const VoteReport: MessageFns<VoteReport> = {
 };
 
 function createBaseVersionReport(): VersionReport {
-  return { version: "", verdict: 0, durationSeconds: 0, domainReason: "", injectedFault: "" };
+  return {
+    version: "",
+    verdict: 0,
+    durationSeconds: 0,
+    domainReason: "",
+    injectedFault: "",
+    shadow: false,
+    attempts: 0,
+  };
 }
 
 export const VersionReport: MessageFns<VersionReport> = {
@@ -406,6 +430,12 @@ export const VersionReport: MessageFns<VersionReport> = {
     }
     if (message.injectedFault !== "") {
       writer.uint32(42).string(message.injectedFault);
+    }
+    if (message.shadow !== false) {
+      writer.uint32(48).bool(message.shadow);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(56).uint32(message.attempts);
     }
     return writer;
   },
@@ -463,6 +493,22 @@ export const VersionReport: MessageFns<VersionReport> = {
             message.injectedFault = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.shadow = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.attempts = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -494,6 +540,8 @@ export const VersionReport: MessageFns<VersionReport> = {
         : isSet(object.injected_fault)
         ? globalThis.String(object.injected_fault)
         : "",
+      shadow: isSet(object.shadow) ? globalThis.Boolean(object.shadow) : false,
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
     };
   },
 
@@ -514,6 +562,12 @@ export const VersionReport: MessageFns<VersionReport> = {
     if (message.injectedFault !== "") {
       obj.injectedFault = message.injectedFault;
     }
+    if (message.shadow !== false) {
+      obj.shadow = message.shadow;
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
     return obj;
   },
 
@@ -527,6 +581,8 @@ export const VersionReport: MessageFns<VersionReport> = {
     message.durationSeconds = object.durationSeconds ?? 0;
     message.domainReason = object.domainReason ?? "";
     message.injectedFault = object.injectedFault ?? "";
+    message.shadow = object.shadow ?? false;
+    message.attempts = object.attempts ?? 0;
     return message;
   },
 };
