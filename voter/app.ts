@@ -6,12 +6,13 @@ import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/
 import { NvoteError } from './errors.js';
 import { createGrpcEdge, createRemoteCodec, type GrpcEdge, type OperatorControl, type StandingView } from './grpc/index.js';
 import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type SelfTestReading, type HealthMonitor, type MonitoredMethod } from './health/index.js';
-import { createMetrics, createQuarantineMetrics, createRetryMetrics, createSelfTestMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
+import { createMetrics, createQuarantineMetrics, createRetryMetrics, createSelfTestMetrics, createWeightMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createCoFailureMetrics, createDisagreementJournal, type DisagreementJournal } from './journal/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
 import { createQuarantinePlugin, type QuarantinePlugin } from './quarantine/index.js';
 import { createStrictMode } from './strict/index.js';
+import { createWeightedVoting } from './weighting/index.js';
 import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './runners/index.js';
 import { majorityOf } from './vote/index.js';
 import { describeConfig } from './describe-config.js';
@@ -125,6 +126,19 @@ export function createApp(options: AppOptions): App {
   // Shadows run and are compared, but neither vote, nor count towards a majority, nor get quarantined.
   const votingIds = (settings: MethodSettings): string[] => settings.versions.filter(version => !version.shadow).map(version => version.id);
   const votingByMethod = new Map(config.methods.map(settings => [settings.method.name, votingIds(settings)]));
+  const weighted = createWeightedVoting(
+    new Map(
+      config.methods.flatMap(settings =>
+        settings.weighted === undefined ? [] : [[settings.method.name, { versions: votingIds(settings), minAgreement: settings.weighted.minAgreement }] as const],
+      ),
+    ),
+    config.weightWindowSize,
+  );
+  createWeightMetrics(
+    metrics.registry,
+    methodLabels.filter(labels => config.methods.some(settings => settings.method.name === labels.method && settings.weighted !== undefined)),
+    (method, version) => weighted.weightOf(method, version),
+  );
   const quarantine: QuarantinePlugin | undefined = config.quarantine.enabled
     ? createQuarantinePlugin({
         methods: votingByMethod,
@@ -161,9 +175,10 @@ export function createApp(options: AppOptions): App {
           intervalMs: config.checkpointIntervalMs,
           identity: faultStateIdentity(config),
           logger,
-          collect: () => ({ quarantine: quarantine?.snapshot() ?? {}, selfTests: selfTestHistory.snapshot() }),
+          collect: () => ({ quarantine: quarantine?.snapshot() ?? {}, selfTests: selfTestHistory.snapshot(), weights: weighted.snapshot() }),
           apply: state => {
             quarantine?.restore(state.quarantine);
+            weighted.restore(state.weights);
             for (const { method, version, entry } of selfTestHistory.restore(state.selfTests)) {
               if (entry.lastSuccessAt !== undefined) selfTests.lastSucceededAt(method, version, entry.lastSuccessAt);
             }
@@ -242,6 +257,7 @@ export function createApp(options: AppOptions): App {
     createRetryMetrics(metrics.registry, methodLabels),
     health,
     ...(quarantine === undefined ? [] : [quarantine.observer]),
+    weighted.observer,
     probes.observer,
     // Probes are the gateway's own business: an extension's observers hear of clients' votes.
     ...(options.observers ?? []).map(observer => ({
@@ -261,6 +277,10 @@ export function createApp(options: AppOptions): App {
     if (!call.probe) metrics.internalError(method, stage === 'interceptor' ? 'dispatch' : stage === 'settled' ? 'observer' : stage);
     logger.error({ err: error, requestId: call.requestId, method, stage, ...(plugin === undefined ? {} : { plugin }) }, 'internal error contained');
   };
+  const weightedOf = (method: string) => {
+    const rule = weighted.ruleFor(method);
+    return rule === undefined ? {} : { weighted: rule };
+  };
   for (const settings of config.methods) {
     const { method } = settings;
     const createVoter = method.voters[settings.voter];
@@ -275,6 +295,7 @@ export function createApp(options: AppOptions): App {
         stragglerGraceMs: config.stragglerGraceMs,
         ...(config.retry.attempts > 0 ? { retry: config.retry } : {}),
         shadows: new Set(settings.versions.filter(version => version.shadow).map(version => version.id)),
+        ...weightedOf(method.name),
         interceptors,
         observers,
         onContained: contained(method.name),

@@ -31,6 +31,7 @@ export const DEFAULTS = {
   checkpointIntervalMs: 10_000, // ms, how often that state is checkpointed (the recovery point objective), and once at shutdown
   retryAttempts: 1, // time redundancy: re-runs of the failed or dissenting versions when a vote would fail (0: off)
   retryMinRemainingMs: 100, // ms, a re-run starts only if at least this much of the call's budget is left
+  weightWindowSize: 100, // weighted voting: verdicts per version its weight is taken over
   quarantineEnabled: true, // quarantine versions that keep failing (wrong answers count like crashes)
   quarantineWindowSize: 20, // verdicts of clients' calls kept per version for its score
   quarantineFailureThreshold: 8, // failures within the window that quarantine a version
@@ -64,6 +65,8 @@ const methodSchema = z.strictObject({
   maxOldGenerationMb: positiveInt.min(16).optional(),
   // Strict mode for every call of the method: any dissent is an explicit error.
   strict: z.boolean().optional(),
+  // History-weighted voting instead of plain majority (off unless given).
+  weighted: z.strictObject({ minAgreement: z.number().int().min(2).optional() }).optional(),
 });
 
 const faultInjectionSchema = z.strictObject({
@@ -109,6 +112,7 @@ const fileSchema = z.strictObject({
   health: healthSchema.optional(),
   quarantine: quarantineSchema.optional(),
   retry: retrySchema.optional(),
+  weightWindowSize: positiveInt.max(100_000).optional(),
   stateFile: z.string().min(1).optional(),
   checkpointIntervalMs: positiveInt.min(100).optional(),
   defaultTimeoutMs: positiveInt.optional(),
@@ -161,6 +165,8 @@ export interface MethodSettings {
   readonly maxOldGenerationMb: number;
   /** Every call in strict mode (any dissent an explicit error); off by default. */
   readonly strict: boolean;
+  /** History-weighted voting, with the fewest versions that must agree; undefined: plain majority. */
+  readonly weighted: { readonly minAgreement: number } | undefined;
 }
 
 /** Off unless enabled; see the FaultInjectionService proto for what it allows. */
@@ -210,6 +216,8 @@ export interface Config {
   readonly health: HealthSettings;
   readonly quarantine: QuarantineSettings;
   readonly retry: RetrySettings;
+  /** Verdicts per version that a weighted method's weights are taken over. */
+  readonly weightWindowSize: number;
   /** Off (undefined) unless configured. */
   readonly stateFile: string | undefined;
   readonly checkpointIntervalMs: number;
@@ -301,6 +309,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     },
     quarantine,
     retry: { attempts: file.retry?.attempts ?? DEFAULTS.retryAttempts, minRemainingMs: file.retry?.minRemainingMs ?? DEFAULTS.retryMinRemainingMs },
+    weightWindowSize: file.weightWindowSize ?? DEFAULTS.weightWindowSize,
     stateFile: file.stateFile,
     checkpointIntervalMs: file.checkpointIntervalMs ?? DEFAULTS.checkpointIntervalMs,
     maxTimeoutMs,
@@ -360,7 +369,15 @@ function resolveMethod(method: AnyVotedMethod, file: FileConfig, problems: strin
     minThreads,
     maxOldGenerationMb: own.maxOldGenerationMb ?? file.maxOldGenerationMb ?? DEFAULTS.maxOldGenerationMb,
     strict: own.strict ?? false,
+    weighted: weightedOf(own, voting, path, problems),
   };
+}
+
+function weightedOf(own: z.output<typeof methodSchema>, voting: number, path: string, problems: string[]): MethodSettings['weighted'] {
+  if (own.weighted === undefined) return undefined;
+  const minAgreement = own.weighted.minAgreement ?? Math.floor(voting / 2) + 1;
+  if (minAgreement > voting) problems.push(`${path}.weighted.minAgreement: ${minAgreement} is more than the ${voting} voting versions`);
+  return { minAgreement };
 }
 
 type FileConfig = z.output<typeof fileSchema>;

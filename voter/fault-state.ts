@@ -4,12 +4,14 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import type { SelfTestSnapshot } from './health/index.js';
 import type { QuarantineSnapshot } from './quarantine/index.js';
+import type { WeightSnapshot } from './weighting/index.js';
 import { createCheckpointer, readStateFile, removeStaleTempFiles, type ValidatePayload } from './state/index.js';
 
 /** What the gateway checkpoints of its fault management (config `stateFile`). */
 export interface FaultState {
   readonly quarantine: QuarantineSnapshot;
   readonly selfTests: SelfTestSnapshot;
+  readonly weights: WeightSnapshot;
 }
 
 const versionSnapshot = z.strictObject({
@@ -25,6 +27,7 @@ const selfTestEntry = z.strictObject({
 const faultStateSchema = z.strictObject({
   quarantine: z.record(z.string(), z.record(z.string(), versionSnapshot)),
   selfTests: z.record(z.string(), z.record(z.string(), selfTestEntry)),
+  weights: z.record(z.string(), z.record(z.string(), z.array(z.boolean()).max(100_000))),
 });
 
 export const validateFaultState: ValidatePayload<FaultState> = payload => {

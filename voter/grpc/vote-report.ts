@@ -11,6 +11,7 @@ export { OUTCOME_TRAILER, REPORT_TRAILER };
 const WIRE_OUTCOME: Readonly<Record<Outcome, WireOutcome>> = {
   unanimous: WireOutcome.OUTCOME_UNANIMOUS,
   majority: WireOutcome.OUTCOME_MAJORITY,
+  weighted_majority: WireOutcome.OUTCOME_WEIGHTED_MAJORITY,
   no_majority: WireOutcome.OUTCOME_NO_MAJORITY,
   quorum_lost: WireOutcome.OUTCOME_QUORUM_LOST,
 };

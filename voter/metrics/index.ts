@@ -3,5 +3,6 @@ export { createMetrics, GRPC_CODE_NAMES, type GrpcType, type InternalErrorStage,
 export { createQuarantineMetrics } from './quarantine-metrics.js';
 export { createRetryMetrics } from './retry-metrics.js';
 export { createSelfTestMetrics, type SelfTestMetrics } from './self-test-metrics.js';
+export { createWeightMetrics } from './weight-metrics.js';
 export { createVoteMetricsObserver } from './vote-metrics-observer.js';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';

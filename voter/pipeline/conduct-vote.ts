@@ -1,6 +1,6 @@
 import type { VersionRunner } from '../runners/index.js';
 import type { Ballot, Settlement, Verdict } from '../vote/index.js';
-import { decide, verdictOf, type Decision } from '../vote/index.js';
+import { decide, decideWeighted, verdictOf, type Decision, type WeightedRule } from '../vote/index.js';
 import type { Voter } from '../vote/index.js';
 import { fanOut, type RunSettlement } from './fan-out.js';
 import type { VoteCall } from './vote-call.js';
@@ -24,6 +24,8 @@ export interface ConductVoteOptions<TInput, TValue> {
   readonly retry?: RetryPolicy;
   /** Shadow versions: they run and are judged against the decision, but never vote nor count in N. */
   readonly shadows?: ReadonlySet<string>;
+  /** History-weighted voting instead of plain majority; absent: plain majority. */
+  readonly weighted?: WeightedRule;
 }
 
 /**
@@ -54,6 +56,7 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
   const waitForAll = call.attributes.get(DECIDE_WHEN_ALL_SETTLED) === true;
   const input = call.input as TInput;
   const configured = voting.length;
+  const votingIds = voting.map(runner => runner.id);
   const settlements = new Map<string, Settlement<TValue>>();
   const shadowSettlements = new Map<string, Settlement<TValue>>();
   const runs = new Map<string, RunSettlement>();
@@ -97,7 +100,10 @@ export function conductVote<TInput, TValue>(call: VoteCall, options: ConductVote
       if (decision !== undefined) return true;
       if (call.signal.aborted) endedEarly = true;
       if (waitForAll && settlements.size < configured) return false;
-      decision = decide([...settlements.values()], configured, voter);
+      decision =
+        options.weighted === undefined
+          ? decide([...settlements.values()], configured, voter)
+          : decideWeighted([...settlements.values()], votingIds, voter, options.weighted);
       if (decision === undefined) return false;
       if (!('winner' in decision) && retryFailed(decision)) {
         decision = undefined;

@@ -2,7 +2,7 @@ import { NvoteError } from '../errors.js';
 import { createCallAttributes, type VersionRunner } from '../runners/index.js';
 import type { Ballot } from '../vote/index.js';
 import { ballotsAgree } from '../vote/index.js';
-import type { Voter } from '../vote/index.js';
+import type { Voter, WeightedRule } from '../vote/index.js';
 import { conductVote, toBallot, type RetryPolicy } from './conduct-vote.js';
 import type { VoteCall, VoteCallInit } from './vote-call.js';
 import type { VoteInterceptor, VoteNext } from './vote-interceptor.js';
@@ -22,6 +22,8 @@ export interface VotePipelineOptions {
   readonly retry?: RetryPolicy;
   /** Versions that run and are compared but never vote (`shadow: true` in the configuration). */
   readonly shadows?: ReadonlySet<string>;
+  /** History-weighted voting (voter/weighting) instead of plain majority. */
+  readonly weighted?: WeightedRule;
   /** Outermost first. */
   readonly interceptors: readonly VoteInterceptor[];
   /** Told in order, each on its own, once every version has settled. */
@@ -93,6 +95,7 @@ export function createVotePipeline(options: VotePipelineOptions): VotePipeline {
           onEnd,
           ...(options.retry === undefined ? {} : { retry: options.retry }),
           ...(options.shadows === undefined ? {} : { shadows: options.shadows }),
+          ...(options.weighted === undefined ? {} : { weighted: options.weighted }),
         });
       };
       // The interceptor whose own code threw (not an error passing through it from further in).

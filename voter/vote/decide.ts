@@ -4,7 +4,7 @@ import type { Voter } from './voter.js';
 
 export type Decision<TValue> =
   | {
-      readonly outcome: Extract<Outcome, 'unanimous' | 'majority'>;
+      readonly outcome: Extract<Outcome, 'unanimous' | 'majority' | 'weighted_majority'>;
       /** The answer to return (for tolerance voters, a median of the agreeing values). */
       readonly answer: Ballot<TValue>;
       /** The ballot the agreeing group formed around; verdicts are judged against it. */
@@ -105,7 +105,7 @@ export function ballotsAgree<TInput, TValue>(
   return a.kind === 'domain_error' && b.kind === 'domain_error' && a.reason === b.reason;
 }
 
-function compareBallots<TInput, TValue>(a: Ballot<TValue>, b: Ballot<TValue>, voter: Voter<TInput, TValue>): number {
+export function compareBallots<TInput, TValue>(a: Ballot<TValue>, b: Ballot<TValue>, voter: Voter<TInput, TValue>): number {
   if (a.kind === 'domain_error' && b.kind === 'domain_error') {
     return a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0;
   }
@@ -114,7 +114,7 @@ function compareBallots<TInput, TValue>(a: Ballot<TValue>, b: Ballot<TValue>, vo
   return voter.compare(a.value, b.value);
 }
 
-function representative<TInput, TValue>(
+export function representative<TInput, TValue>(
   winner: Ballot<TValue>,
   group: readonly Ballot<TValue>[],
   voter: Voter<TInput, TValue>,

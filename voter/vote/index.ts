@@ -7,3 +7,4 @@ export { withinTolerance, type Tolerance } from './tolerance.js';
 export { createExactVoter } from './exact-voter.js';
 export { createToleranceVoter } from './tolerance-voter.js';
 export { createShortestPathVoter } from './shortest-path-voter.js';
+export { decideWeighted, type WeightedRule } from './decide-weighted.js';

@@ -22,6 +22,12 @@ export const Outcome = {
   OUTCOME_NO_MAJORITY: 3,
   /** OUTCOME_QUORUM_LOST - OUTCOME_QUORUM_LOST: too few versions answered for any majority to be possible. */
   OUTCOME_QUORUM_LOST: 4,
+  /**
+   * OUTCOME_WEIGHTED_MAJORITY - OUTCOME_WEIGHTED_MAJORITY: with history-weighted voting only: fewer than a
+   * strict majority of N agreed, but at least the method's minimum agreement, and
+   * their weights (observed reliability) outweighed every other answer.
+   */
+  OUTCOME_WEIGHTED_MAJORITY: 5,
   UNRECOGNIZED: -1,
 } as const;
 
@@ -33,6 +39,7 @@ export namespace Outcome {
   export type OUTCOME_MAJORITY = typeof Outcome.OUTCOME_MAJORITY;
   export type OUTCOME_NO_MAJORITY = typeof Outcome.OUTCOME_NO_MAJORITY;
   export type OUTCOME_QUORUM_LOST = typeof Outcome.OUTCOME_QUORUM_LOST;
+  export type OUTCOME_WEIGHTED_MAJORITY = typeof Outcome.OUTCOME_WEIGHTED_MAJORITY;
   export type UNRECOGNIZED = typeof Outcome.UNRECOGNIZED;
 }
 
@@ -53,6 +60,9 @@ export function outcomeFromJSON(object: any): Outcome {
     case 4:
     case "OUTCOME_QUORUM_LOST":
       return Outcome.OUTCOME_QUORUM_LOST;
+    case 5:
+    case "OUTCOME_WEIGHTED_MAJORITY":
+      return Outcome.OUTCOME_WEIGHTED_MAJORITY;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -72,6 +82,8 @@ export function outcomeToJSON(object: Outcome): string {
       return "OUTCOME_NO_MAJORITY";
     case Outcome.OUTCOME_QUORUM_LOST:
       return "OUTCOME_QUORUM_LOST";
+    case Outcome.OUTCOME_WEIGHTED_MAJORITY:
+      return "OUTCOME_WEIGHTED_MAJORITY";
     case Outcome.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -195,7 +207,7 @@ export function verdictToJSON(object: Verdict): string {
 export interface VoteReport {
   /** method is the RPC name, for example "Sort". */
   method: string;
-  /** outcome is one of unanimous, majority, no_majority, quorum_lost. */
+  /** outcome is one of unanimous, majority, weighted_majority, no_majority, quorum_lost. */
   outcome: Outcome;
   /**
    * configured_versions is N, the number of versions that voted on the call:

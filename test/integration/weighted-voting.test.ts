@@ -1,0 +1,67 @@
+import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { describe, expect, it, vi } from 'vitest';
+import { FaultInjectionServiceClient, FaultKind } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { call, outcomeOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
+
+const FIVE = ['sort-merge', 'sort-heap', 'sort-radix', 'sort-typed-array', 'sort-shell'];
+
+function unary<TResponse>(start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown): Promise<TResponse> {
+  return new Promise((resolve, reject) => {
+    start((error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
+
+/** sort-heap permanently wrong, for ten calls: enough history for its weight to fall to nothing. */
+async function teachHistory(gw: Gateway): Promise<void> {
+  const admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
+  try {
+    await unary(cb =>
+      admin.injectFault(
+        { spec: { kind: FaultKind.FAULT_KIND_WRONG_VALUE, method: 'Sort', versions: ['sort-heap'], activation: { $case: 'permanent', value: {} }, delayMs: 0n, durationMs: 0n, seed: 0n } },
+        new Metadata(),
+        cb,
+      ),
+    );
+  } finally {
+    admin.close();
+  }
+  for (let i = 0; i < 10; i++) expect((await sortWith(gw)).response?.values).toEqual([1n, 2n, 3n]);
+}
+
+function sortWith(gw: Gateway, ...faults: string[]) {
+  const metadata = new Metadata();
+  for (const fault of faults) metadata.add('x-nvote-fault', fault);
+  return call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { metadata, deadlineMs: 5_000 });
+}
+
+// Quarantine and time redundancy off, so that what differs is the voter alone.
+const BASE = { faultInjection: { enabled: true }, quarantine: { enabled: false }, retry: { attempts: 0 } };
+
+describe('history-weighted voting through the real gateway', () => {
+  it('answers right where plain majority cannot: two of five crashed, the third dissenter known to be unreliable', async () => {
+    await using weighted = await startGateway({ config: { ...BASE, methods: { Sort: { versions: FIVE, weighted: { minAgreement: 2 } } } } });
+    await teachHistory(weighted);
+    await vi.waitFor(async () => expect(sample(await weighted.metrics(), 'nvote_version_weight', { method: 'Sort', version: 'sort-heap' })).toBe(0), {
+      timeout: 5_000,
+      interval: 20,
+    });
+    const result = await sortWith(weighted, 'crash sort-typed-array', 'crash sort-shell');
+    expect(result.response?.values).toEqual([1n, 2n, 3n]);
+    expect(outcomeOf(result.trailers)).toBe('weighted_majority');
+
+    await using plain = await startGateway({ config: { ...BASE, methods: { Sort: { versions: FIVE } } } });
+    await teachHistory(plain);
+    const refused = await sortWith(plain, 'crash sort-typed-array', 'crash sort-shell');
+    expect(refused.error?.code).toBe(status.INTERNAL);
+    expect(outcomeOf(refused.trailers)).toBe('no_majority');
+  });
+
+  it('is as good as plain majority against a single fault', async () => {
+    await using weighted = await startGateway({ config: { ...BASE, methods: { Sort: { versions: FIVE, weighted: {} } } } });
+    for (const kind of ['wrong_value', 'crash', 'exception']) {
+      const result = await sortWith(weighted, `${kind} sort-radix`);
+      expect(result.response?.values).toEqual([1n, 2n, 3n]);
+      expect(['majority', 'unanimous']).toContain(outcomeOf(result.trailers));
+    }
+  });
+});
