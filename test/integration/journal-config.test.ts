@@ -33,7 +33,7 @@ describe('the disagreement journal as configured', () => {
         .filter(Boolean)
         .map(line => JSON.parse(line) as { kind: string; requestId?: string; outcome?: string; input?: unknown })
         .filter(line => line.kind === 'vote');
-      expect(votes).toHaveLength(1);
+      expect(votes.map(vote => vote.requestId)).toEqual(['journaled-1']);
       expect(votes[0]).toMatchObject({ requestId: 'journaled-1', outcome: 'quorum_lost', input: { values: ['3', '1', '2'] } });
     } finally {
       await rm(directory, { recursive: true, force: true });

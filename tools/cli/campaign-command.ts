@@ -37,6 +37,8 @@ export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --out DIR            write history.jsonl, summary.json, table.txt and (for --p/--sweep) sweep.svg
   --quarantine         the campaign's own gateway quarantines versions that keep failing (default:
                        off, so that standing faults measure masking against the model, not quarantine)
+  --retry N            the campaign's own gateway re-runs failed versions up to N times when a vote
+                       would fail (time redundancy; default 0, so that the model's p holds per call)
   exit status: 0 every check passed, 1 a check failed, 2 bad usage or the target cannot run it`;
 
 export type CampaignCommandIo = Pick<CliIo, 'env'> & { readonly stdout: ProgressSink; readonly stderr: ProgressSink };
@@ -68,6 +70,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
         'delay-ms': { type: 'string' },
         out: { type: 'string' },
         quarantine: { type: 'boolean' },
+        retry: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -82,8 +85,15 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   }
 
   let plan: CampaignPlan;
+  let retryAttempts: number | undefined;
   try {
     plan = planOf(values);
+    retryAttempts = values.retry === undefined ? undefined : Number(values.retry);
+    if (retryAttempts !== undefined && !(Number.isInteger(retryAttempts) && retryAttempts >= 0 && retryAttempts <= 10)) {
+      throw new PlanError([`--retry: must be an integer from 0 to 10 (got ${values.retry})`]);
+    }
+    if (retryAttempts !== undefined && values.target !== undefined) throw new PlanError(['--retry: applies to the campaign\'s own gateway only, not to --target']);
+    if (values.quarantine === true && values.target !== undefined) throw new PlanError(['--quarantine: applies to the campaign\'s own gateway only, not to --target']);
   } catch (error) {
     if (!(error instanceof PlanError)) throw error;
     io.stderr.write(`${error.message}\n${CAMPAIGN_USAGE}\n`);
@@ -97,7 +107,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   const token = values.token ?? (fromEnv === '' ? undefined : fromEnv);
   try {
     if (address === undefined) {
-      gateway = await startLocalGateway(plan, values.quarantine === true);
+      gateway = await startLocalGateway(plan, { quarantine: values.quarantine === true, retryAttempts: retryAttempts ?? 0 });
       void gateway.exited.then(exit => (gatewayExit = exit));
       address = gateway.grpc;
       io.stderr.write(`campaign: started a gateway with fault injection on ${address} (pid ${gateway.pid})\n`);
@@ -224,7 +234,7 @@ function failingShare(plan: CampaignPlan, p: number): number {
   return 1 - (1 - q) ** failing;
 }
 
-function startLocalGateway(plan: CampaignPlan, quarantine: boolean): Promise<GatewayProcess> {
+function startLocalGateway(plan: CampaignPlan, adaptive: { quarantine: boolean; retryAttempts: number }): Promise<GatewayProcess> {
   return startGatewayProcess({
     main: GATEWAY_MAIN,
     waitForVersions: true,
@@ -245,7 +255,8 @@ function startLocalGateway(plan: CampaignPlan, quarantine: boolean): Promise<Gat
       faultInjection: { enabled: true, maxActiveFaults: 10_000 },
       // The independent-fault model assumes every version keeps voting; with quarantine on, a
       // version under intermittent faults leaves the vote, and the campaign measures that instead.
-      quarantine: { enabled: quarantine },
+      quarantine: { enabled: adaptive.quarantine },
+      retry: { attempts: adaptive.retryAttempts },
     },
   });
 }

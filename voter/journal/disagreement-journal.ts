@@ -78,7 +78,9 @@ export function createDisagreementJournal(options: DisagreementJournalOptions): 
       votes.set(method, seq);
       if (closed || end.kind !== 'recorded') return;
       const { record } = end;
-      if (record.versions.every(version => version.verdict === 'agree')) return;
+      // A straggler dropped when the vote was decided is no disagreement: nothing to replay. A
+      // call that ended before any decision is kept, whatever its versions did.
+      if (!record.endedEarly && record.versions.every(version => version.verdict === 'agree' || version.verdict === 'cancelled' || version.verdict === 'pending')) return;
       const line = JSON.stringify(journalVoteLine(call, record, { run, seq, time: now(), maxInputBytes: settings.maxInputBytes }));
       // Should this line open a new file, the counts before it open that file: a reader of the
       // window from there on then knows how many votes it covers.
