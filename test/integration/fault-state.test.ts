@@ -1,4 +1,4 @@
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { resolveConfig } from '../../voter/config.js';
 import { faultStateIdentity, validateFaultState } from '../../voter/fault-state.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
-import { FaultInjectionServiceClient, FaultKind, type FaultSpec } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
@@ -49,12 +49,6 @@ function capturedLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-function unary<TResponse>(start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown): Promise<TResponse> {
-  return new Promise((resolve, reject) => {
-    start((error, response) => (error ? reject(error) : resolve(response)));
-  });
-}
-
 async function sortReport(gw: Gateway) {
   return reportOf((await call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { deadlineMs: 5_000 })).trailers);
 }
@@ -62,22 +56,14 @@ async function sortReport(gw: Gateway) {
 describe('fault-management state across restarts', () => {
   it('restores a quarantine after a restart, before the first call, and logs its age', async () => {
     const first = await startGateway({ config: config() });
-    const admin = new FaultInjectionServiceClient(first.address, credentials.createInsecure());
     try {
-      await unary(cb =>
-        admin.injectFault(
-          { spec: { kind: FaultKind.FAULT_KIND_WRONG_VALUE, method: 'Sort', versions: ['sort-heap'], activation: { $case: 'permanent', value: {} }, delayMs: 0n, durationMs: 0n, seed: 0n } },
-          new Metadata(),
-          cb,
-        ),
-      );
+      await plantFault(first.address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
       for (let i = 0; i < 3; i++) await sortReport(first);
       await vi.waitFor(async () => expect(sample(await first.metrics(), 'nvote_version_quarantined', { method: 'Sort', version: 'sort-heap' })).toBe(1), {
         timeout: 5_000,
         interval: 20,
       });
     } finally {
-      admin.close();
       // A clean stop writes the final checkpoint.
       await first.stop();
     }
@@ -138,11 +124,9 @@ describe('a gateway killed with SIGKILL between checkpoints', () => {
         });
         void exited.then(signal => reject(new Error(`gateway exited (${signal}) before it was ready`)));
       });
-      const admin = new FaultInjectionServiceClient(address, credentials.createInsecure());
       const client = new ComputeServiceClient(address, credentials.createInsecure());
       try {
-        const spec: FaultSpec = { kind: FaultKind.FAULT_KIND_WRONG_VALUE, method: 'Sort', versions: ['sort-heap'], activation: { $case: 'permanent', value: {} }, delayMs: 0n, durationMs: 0n, seed: 0n };
-        await unary(cb => admin.injectFault({ spec }, new Metadata(), cb));
+        await plantFault(address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
         const sortOnce = () => call(client.sort.bind(client), { values: [3n, 1n, 2n] }, { deadlineMs: 5_000 });
         for (let i = 0; i < 3; i++) await sortOnce();
         // Wait for a checkpoint that holds the quarantine, then make more calls: their verdicts
@@ -156,7 +140,6 @@ describe('a gateway killed with SIGKILL between checkpoints', () => {
         );
         for (let i = 0; i < 5; i++) await sortOnce();
       } finally {
-        admin.close();
         client.close();
       }
       child.kill('SIGKILL');

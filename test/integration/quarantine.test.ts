@@ -1,6 +1,6 @@
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
-import { FaultInjectionServiceClient, FaultKind, type InjectFaultResponse } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { clearFaults, FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
@@ -10,12 +10,6 @@ const CONFIG = {
   quarantine: { windowSize: 4, failureThreshold: 3, reinstateAfterProbes: 2 },
   health: { probeIntervalMs: 20, idleProbeAfterMs: 50 },
 };
-
-function unary<TResponse>(start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown): Promise<TResponse> {
-  return new Promise((resolve, reject) => {
-    start((error, response) => (error ? reject(error) : resolve(response)));
-  });
-}
 
 async function sort(gw: Gateway, metadata = new Metadata()) {
   const result = await call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { metadata, deadlineMs: 5_000 });
@@ -29,46 +23,25 @@ async function quarantined(gw: Gateway, version: string): Promise<number | undef
 describe('quarantine through the real gateway', () => {
   it('takes a permanently wrong version out of the vote, and brings it back once its fault is cleared', async () => {
     await using gw = await startGateway({ config: CONFIG });
-    const admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
-    try {
-      const planted = await unary<InjectFaultResponse>(cb =>
-        admin.injectFault(
-          {
-            spec: {
-              kind: FaultKind.FAULT_KIND_WRONG_VALUE,
-              method: 'Sort',
-              versions: ['sort-heap'],
-              activation: { $case: 'permanent', value: {} },
-              delayMs: 0n,
-              durationMs: 0n,
-              seed: 0n,
-            },
-          },
-          new Metadata(),
-          cb,
-        ),
-      );
-      // Clients' calls and self-tests both count against it, so it may go before the third call.
-      for (let i = 0; i < 3; i++) expect((await sort(gw)).values).toEqual([1n, 2n, 3n]);
-      // The last verdict may reach the observers just after its answer reached the client.
-      await vi.waitFor(async () => expect(await quarantined(gw, 'sort-heap')).toBe(1), { timeout: 5_000, interval: 20 });
-      // Out of the vote: the other two answer, and both must agree.
-      const { values, report } = await sort(gw);
-      expect(values).toEqual([1n, 2n, 3n]);
-      expect(report.configuredVersions).toBe(2);
-      expect(report.versions.map(version => version.version)).toEqual(['sort-merge', 'sort-radix']);
+    const planted = await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
+    // Clients' calls and self-tests both count against it, so it may go before the third call.
+    for (let i = 0; i < 3; i++) expect((await sort(gw)).values).toEqual([1n, 2n, 3n]);
+    // The last verdict may reach the observers just after its answer reached the client.
+    await vi.waitFor(async () => expect(await quarantined(gw, 'sort-heap')).toBe(1), { timeout: 5_000, interval: 20 });
+    // Out of the vote: the other two answer, and both must agree.
+    const { values, report } = await sort(gw);
+    expect(values).toEqual([1n, 2n, 3n]);
+    expect(report.configuredVersions).toBe(2);
+    expect(report.versions.map(version => version.version)).toEqual(['sort-merge', 'sort-radix']);
 
-      // Probes go on failing while the fault stands; once it is cleared, they pass and reinstate it.
-      await unary(cb => admin.clearFaults({ ids: [planted.fault!.id] }, new Metadata(), cb));
-      await vi.waitFor(async () => expect(await quarantined(gw, 'sort-heap')).toBe(0), { timeout: 10_000, interval: 20 });
-      const back = await sort(gw);
-      expect(back.report.configuredVersions).toBe(3);
-      const text = await gw.metrics();
-      expect(sample(text, 'nvote_quarantine_transitions_total', { method: 'Sort', version: 'sort-heap', to: 'quarantined' })).toBe(1);
-      expect(sample(text, 'nvote_quarantine_transitions_total', { method: 'Sort', version: 'sort-heap', to: 'reinstated' })).toBe(1);
-    } finally {
-      admin.close();
-    }
+    // Probes go on failing while the fault stands; once it is cleared, they pass and reinstate it.
+    await clearFaults(gw.address, [planted]);
+    await vi.waitFor(async () => expect(await quarantined(gw, 'sort-heap')).toBe(0), { timeout: 10_000, interval: 20 });
+    const back = await sort(gw);
+    expect(back.report.configuredVersions).toBe(3);
+    const text = await gw.metrics();
+    expect(sample(text, 'nvote_quarantine_transitions_total', { method: 'Sort', version: 'sort-heap', to: 'quarantined' })).toBe(1);
+    expect(sample(text, 'nvote_quarantine_transitions_total', { method: 'Sort', version: 'sort-heap', to: 'reinstated' })).toBe(1);
   });
 
   it('does not count a fault planted on one call (x-nvote-fault) against the version', async () => {
@@ -83,35 +56,21 @@ describe('quarantine through the real gateway', () => {
 
   it('keeps a second failing version voting, and calls the method degraded', async () => {
     await using gw = await startGateway({ config: CONFIG });
-    const admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
-    try {
-      const spec = (version: string) => ({
-        kind: FaultKind.FAULT_KIND_EXCEPTION,
-        method: 'Sort',
-        versions: [version],
-        activation: { $case: 'permanent' as const, value: {} },
-        delayMs: 0n,
-        durationMs: 0n,
-        seed: 0n,
-      });
-      // A standing fault's runs that have not started when the vote is decided are dropped
-      // (cancelled: no evidence), so how many calls it takes varies; it must be within a few windows.
-      const callUntil = async (done: () => Promise<boolean>): Promise<number> => {
-        for (let calls = 1; calls <= 40; calls++) {
-          await sort(gw);
-          if (await done()) return calls;
-        }
-        return Infinity;
-      };
-      await unary(cb => admin.injectFault({ spec: spec('sort-heap') }, new Metadata(), cb));
-      expect(await callUntil(async () => (await quarantined(gw, 'sort-heap')) === 1)).toBeLessThan(40);
-      await unary(cb => admin.injectFault({ spec: spec('sort-radix') }, new Metadata(), cb));
-      const degraded = async () => sample(await gw.metrics(), 'nvote_method_degraded', { method: 'Sort' }) === 1;
-      expect(await callUntil(degraded)).toBeLessThan(40);
-      expect(await quarantined(gw, 'sort-radix')).toBe(0);
-      expect(await quarantined(gw, 'sort-heap')).toBe(1);
-    } finally {
-      admin.close();
-    }
+    // A standing fault's runs that have not started when the vote is decided are dropped
+    // (cancelled: no evidence), so how many calls it takes varies; it must be within a few windows.
+    const callUntil = async (done: () => Promise<boolean>): Promise<number> => {
+      for (let calls = 1; calls <= 40; calls++) {
+        await sort(gw);
+        if (await done()) return calls;
+      }
+      return Infinity;
+    };
+    await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-heap'] });
+    expect(await callUntil(async () => (await quarantined(gw, 'sort-heap')) === 1)).toBeLessThan(40);
+    await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-radix'] });
+    const degraded = async () => sample(await gw.metrics(), 'nvote_method_degraded', { method: 'Sort' }) === 1;
+    expect(await callUntil(degraded)).toBeLessThan(40);
+    expect(await quarantined(gw, 'sort-radix')).toBe(0);
+    expect(await quarantined(gw, 'sort-heap')).toBe(1);
   });
 });

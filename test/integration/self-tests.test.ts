@@ -1,15 +1,8 @@
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
-import { FaultInjectionServiceClient, FaultKind } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
-
-function unary<TResponse>(start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown): Promise<TResponse> {
-  return new Promise((resolve, reject) => {
-    start((error, response) => (error ? reject(error) : resolve(response)));
-  });
-}
 
 async function runs(gw: Gateway, version: string, result: string): Promise<number> {
   return sample(await gw.metrics(), 'nvote_selftest_runs_total', { method: 'Sort', version, result }) ?? -1;
@@ -39,30 +32,18 @@ describe('watchdog self-tests through the real gateway', () => {
         quarantine: { enabled: false },
       },
     });
-    const admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
-    try {
-      const plant = (kind: FaultKind, version: string) =>
-        unary(cb =>
-          admin.injectFault(
-            { spec: { kind, method: 'Sort', versions: [version], activation: { $case: 'permanent', value: {} }, delayMs: 0n, durationMs: 0n, seed: 0n } },
-            new Metadata(),
-            cb,
-          ),
-        );
-      await plant(FaultKind.FAULT_KIND_WRONG_VALUE, 'sort-heap');
-      await plant(FaultKind.FAULT_KIND_HANG, 'sort-radix');
-      await vi.waitFor(
-        async () => {
-          expect(await runs(gw, 'sort-heap', 'fail')).toBeGreaterThanOrEqual(2);
-          expect(await runs(gw, 'sort-radix', 'timeout')).toBeGreaterThanOrEqual(2);
-        },
-        { timeout: 15_000, interval: 50 },
-      );
-      // A healthy version never fails one (on a loaded machine it may, rarely, miss the watchdog).
-      expect(await runs(gw, 'sort-merge', 'fail')).toBe(0);
-      expect(await runs(gw, 'sort-merge', 'pass')).toBeGreaterThanOrEqual(2);
-    } finally {
-      admin.close();
-    }
+    const plant = (kind: FaultKind, version: string) => plantFault(gw.address, { kind, versions: [version] });
+    await plant(FaultKind.FAULT_KIND_WRONG_VALUE, 'sort-heap');
+    await plant(FaultKind.FAULT_KIND_HANG, 'sort-radix');
+    await vi.waitFor(
+      async () => {
+        expect(await runs(gw, 'sort-heap', 'fail')).toBeGreaterThanOrEqual(2);
+        expect(await runs(gw, 'sort-radix', 'timeout')).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    // A healthy version never fails one (on a loaded machine it may, rarely, miss the watchdog).
+    expect(await runs(gw, 'sort-merge', 'fail')).toBe(0);
+    expect(await runs(gw, 'sort-merge', 'pass')).toBeGreaterThanOrEqual(2);
   });
 });

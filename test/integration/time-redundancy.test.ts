@@ -1,40 +1,13 @@
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
-import { FaultInjectionServiceClient, FaultKind } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, outcomeOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
 
-function unary<TResponse>(start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown): Promise<TResponse> {
-  return new Promise((resolve, reject) => {
-    start((error, response) => (error ? reject(error) : resolve(response)));
-  });
-}
-
 /** The same transient fault (its next call only) in two of three versions: a double fault once. */
 async function plantTransientPair(gw: Gateway): Promise<void> {
-  const admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
-  try {
-    await unary(cb =>
-      admin.injectFault(
-        {
-          spec: {
-            kind: FaultKind.FAULT_KIND_EXCEPTION,
-            method: 'Sort',
-            versions: ['sort-heap', 'sort-radix'],
-            activation: { $case: 'transient', value: { count: 1n } },
-            delayMs: 0n,
-            durationMs: 0n,
-            seed: 0n,
-          },
-        },
-        new Metadata(),
-        cb,
-      ),
-    );
-  } finally {
-    admin.close();
-  }
+  await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-heap', 'sort-radix'], activation: { $case: 'transient', value: { count: 1n } } });
 }
 
 const sort = (gw: Gateway) => call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { deadlineMs: 5_000 });

@@ -1,30 +1,13 @@
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
-import { FaultInjectionServiceClient, FaultKind } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, outcomeOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const FIVE = ['sort-merge', 'sort-heap', 'sort-radix', 'sort-typed-array', 'sort-shell'];
 
-function unary<TResponse>(start: (callback: (error: ServiceError | null, response: TResponse) => void) => unknown): Promise<TResponse> {
-  return new Promise((resolve, reject) => {
-    start((error, response) => (error ? reject(error) : resolve(response)));
-  });
-}
-
 /** sort-heap permanently wrong, for ten calls: enough history for its weight to fall to nothing. */
 async function teachHistory(gw: Gateway): Promise<void> {
-  const admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
-  try {
-    await unary(cb =>
-      admin.injectFault(
-        { spec: { kind: FaultKind.FAULT_KIND_WRONG_VALUE, method: 'Sort', versions: ['sort-heap'], activation: { $case: 'permanent', value: {} }, delayMs: 0n, durationMs: 0n, seed: 0n } },
-        new Metadata(),
-        cb,
-      ),
-    );
-  } finally {
-    admin.close();
-  }
+  await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
   for (let i = 0; i < 10; i++) expect((await sortWith(gw)).response?.values).toEqual([1n, 2n, 3n]);
 }
 
