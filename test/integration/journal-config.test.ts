@@ -14,12 +14,14 @@ describe('the disagreement journal as configured', () => {
       const path = join(directory, 'journal.jsonl');
       const gw = await startGateway({ config: { faultInjection: { enabled: true }, methods: { Sort: { versions: TMR } }, journal: { path, fsync: 'every' } } });
       try {
+        // The unanimous call first: after the crash below, a straggler of the restarted version
+        // could make a later call's vote not unanimous, and rightly journaled.
+        await call(gw.client.sort.bind(gw.client), { values: [1n] }, { deadlineMs: 5_000 });
         const metadata = new Metadata();
         metadata.set('x-request-id', 'journaled-1');
         metadata.add('x-nvote-fault', 'crash sort-heap');
         metadata.add('x-nvote-fault', 'exception sort-radix');
         await call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { metadata, deadlineMs: 5_000 });
-        await call(gw.client.sort.bind(gw.client), { values: [1n] }, { deadlineMs: 5_000 });
         await vi.waitFor(
           async () =>
             expect(sample(await gw.metrics(), 'nvote_version_cofailures_total', { method: 'Sort', a: 'sort-heap', b: 'sort-radix' })).toBe(1),

@@ -200,11 +200,13 @@ describe('createMetrics', () => {
       # TYPE nvote_votes_total counter
       nvote_votes_total{method="Sort",outcome="unanimous"} 1
       nvote_votes_total{method="Sort",outcome="majority"} 1
+      nvote_votes_total{method="Sort",outcome="weighted_majority"} 0
       nvote_votes_total{method="Sort",outcome="no_majority"} 0
       nvote_votes_total{method="Sort",outcome="quorum_lost"} 0
       nvote_votes_total{method="Sort",outcome="cancelled"} 1
       nvote_votes_total{method="Evaluate",outcome="unanimous"} 0
       nvote_votes_total{method="Evaluate",outcome="majority"} 0
+      nvote_votes_total{method="Evaluate",outcome="weighted_majority"} 0
       nvote_votes_total{method="Evaluate",outcome="no_majority"} 1
       nvote_votes_total{method="Evaluate",outcome="quorum_lost"} 1
       nvote_votes_total{method="Evaluate",outcome="cancelled"} 0
@@ -495,7 +497,7 @@ describe('createMetrics', () => {
       grpc_server_handling_seconds_bucket: 2 * 16,
       grpc_server_handling_seconds_sum: 2,
       grpc_server_handling_seconds_count: 2,
-      nvote_votes_total: 2 * 5,
+      nvote_votes_total: 2 * 6,
       nvote_version_results_total: 5 * 8,
       nvote_version_duration_seconds_bucket: 5 * 16,
       nvote_version_duration_seconds_sum: 5,
