@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,6 +35,8 @@ export interface GatewayProcessOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Resolve once the versions are loaded (health from their verdicts), not merely listening. */
   readonly waitForVersions?: boolean;
+  /** Where to keep the gateway's log (JSON lines), for a post-mortem; otherwise it is drained unread. */
+  readonly logFile?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NVOTE_CONFIG: '', NVOTE_LISTEN: '', NVOTE_METRICS_LISTEN: '' },
   });
+  if (options.logFile !== undefined) child.stdout.pipe(createWriteStream(options.logFile));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8_000)));
   const exited = new Promise<GatewayExit>(resolve => child.on('exit', (code, signal) => resolve({ code, signal })));

@@ -37,6 +37,7 @@ export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --out DIR            write history.jsonl, summary.json, table.txt and (for --p/--sweep) sweep.svg
   --quarantine         the campaign's own gateway quarantines versions that keep failing (default:
                        off, so that standing faults measure masking against the model, not quarantine)
+  --gateway-log FILE   keep the campaign's own gateway's log (JSON lines) in FILE
   --retry N            the campaign's own gateway re-runs failed versions up to N times when a vote
                        would fail (time redundancy; default 0, so that the model's p holds per call)
   exit status: 0 every check passed, 1 a check failed, 2 bad usage or the target cannot run it`;
@@ -71,6 +72,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
         out: { type: 'string' },
         quarantine: { type: 'boolean' },
         retry: { type: 'string' },
+        'gateway-log': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -93,7 +95,9 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
       throw new PlanError([`--retry: must be an integer from 0 to 10 (got ${values.retry})`]);
     }
     if (retryAttempts !== undefined && values.target !== undefined) throw new PlanError(['--retry: applies to the campaign\'s own gateway only, not to --target']);
-    if (values.quarantine === true && values.target !== undefined) throw new PlanError(['--quarantine: applies to the campaign\'s own gateway only, not to --target']);
+    for (const own of ['quarantine', 'gateway-log'] as const) {
+      if (values[own] !== undefined && values.target !== undefined) throw new PlanError([`--${own}: applies to the campaign's own gateway only, not to --target`]);
+    }
   } catch (error) {
     if (!(error instanceof PlanError)) throw error;
     io.stderr.write(`${error.message}\n${CAMPAIGN_USAGE}\n`);
@@ -107,7 +111,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   const token = values.token ?? (fromEnv === '' ? undefined : fromEnv);
   try {
     if (address === undefined) {
-      gateway = await startLocalGateway(plan, { quarantine: values.quarantine === true, retryAttempts: retryAttempts ?? 0 });
+      gateway = await startLocalGateway(plan, { quarantine: values.quarantine === true, retryAttempts: retryAttempts ?? 0 }, values['gateway-log']);
       void gateway.exited.then(exit => (gatewayExit = exit));
       address = gateway.grpc;
       io.stderr.write(`campaign: started a gateway with fault injection on ${address} (pid ${gateway.pid})\n`);
@@ -234,8 +238,9 @@ function failingShare(plan: CampaignPlan, p: number): number {
   return 1 - (1 - q) ** failing;
 }
 
-function startLocalGateway(plan: CampaignPlan, adaptive: { quarantine: boolean; retryAttempts: number }): Promise<GatewayProcess> {
+function startLocalGateway(plan: CampaignPlan, adaptive: { quarantine: boolean; retryAttempts: number }, logFile: string | undefined): Promise<GatewayProcess> {
   return startGatewayProcess({
+    ...(logFile === undefined ? {} : { logFile }),
     main: GATEWAY_MAIN,
     waitForVersions: true,
     config: {
