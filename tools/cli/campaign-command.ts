@@ -139,7 +139,8 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     }
     progress.finish();
     const summary = {
-      ...summarize(run, p => failingShare(plan, p)),
+      // Re-runs and quarantine change what a request's failure probability is: the model is shown, not checked.
+      ...summarize(run, p => failingShare(plan, p), (retryAttempts ?? 0) === 0 && values.quarantine !== true),
       ...(gateway !== undefined && before !== undefined ? { gateway: await footprintOf(gateway, before, run.durationMs) } : {}),
     };
     const table = renderTable(summary);
