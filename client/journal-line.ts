@@ -17,7 +17,11 @@ export interface JournalVersion {
   readonly version: string;
   /** The version's final verdict (`agree`, `disagree`, `timeout`, ...), as in the vote report. */
   readonly verdict: string;
-  /** True for the verdicts that count as the version failing (disagree, domain_error, error, timeout, crash). */
+  /**
+   * The version failed on the call, as the co-failure matrix counts it: an error, a timeout or a
+   * crash always; a dissent (disagree, domain_error) only when an answer won the vote, since in a
+   * split with no winner nothing says which side was wrong.
+   */
   readonly failed: boolean;
   readonly ms: number;
   /** The version's ballot (`{kind:'value',value}` or `{kind:'domain_error',reason}`), as JSON. */

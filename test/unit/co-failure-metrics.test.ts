@@ -36,4 +36,14 @@ describe('nvote_version_cofailures_total', () => {
     observer.voteEnded(voteEvent({ verdicts: { a: 'cancelled', b: 'pending', c: 'unconfirmed' } }));
     expect(await cofailures(registry)).toEqual({ 'Sort:a/b': 1, 'Sort:a/c': 2, 'Sort:b/c': 1 });
   });
+
+  it('counts a dissent only against an answer that won: in a split, only errors, timeouts and crashes', async () => {
+    const registry = new Registry();
+    const observer = createCoFailureMetrics(registry, [{ method: 'Sort', versions: ['a', 'b', 'c', 'd'] }]);
+    const split = { outcome: 'no_majority', agreeing: 2, ballots: 4 } as const;
+    // Two against two: nothing says which pair was wrong.
+    observer.voteEnded(voteEvent({ verdicts: { a: 'disagree', b: 'disagree', c: 'disagree', d: 'disagree' }, decision: split }));
+    observer.voteEnded(voteEvent({ verdicts: { a: 'disagree', b: 'disagree', c: 'crash', d: 'timeout' }, decision: split }));
+    expect(await cofailures(registry)).toMatchObject({ 'Sort:a/b': 0, 'Sort:c/d': 1, 'Sort:a/c': 0 });
+  });
 });

@@ -20,6 +20,7 @@ export interface VersionReplay {
 }
 
 type Reading = 'agree' | 'failed' | 'silent';
+const FAILED_THEN: ReadonlySet<string> = new Set(['disagree', 'domain_error', 'error', 'timeout', 'crash']);
 
 // Exhaustive over the wire enum, as the gateway's own mapping is: a new verdict fails to compile here.
 const READING: Readonly<Record<Verdict, Reading>> = {
@@ -39,7 +40,9 @@ const READING: Readonly<Record<Verdict, Reading>> = {
 /** Each version the journal names, judged then against now. Pure. */
 export function classifyReplay(line: JournalVoteLine, report: VoteReport): VersionReplay[] {
   const now = new Map(report.versions.map(version => [version.version, version.verdict]));
-  return line.versions.map(({ version, verdict, failed }) => {
+  return line.versions.map(({ version, verdict }) => {
+    // Any dissent then, even in a split with no winner: the replay is what tells whether it was wrong.
+    const failed = FAILED_THEN.has(verdict);
     const current = now.get(version);
     const reading = current === undefined ? 'silent' : READING[current];
     return { version, then: verdict, now: current === undefined ? undefined : verdictWord(current), class: classOf(failed, reading) };

@@ -31,7 +31,8 @@ export function createCoFailureMetrics(registry: Registry, methods: readonly CoF
     name: 'co-failure-metrics',
     voteEnded({ method, end, probe }) {
       if (probe || end.kind !== 'recorded') return;
-      const failed = end.record.versions.filter(version => isFailedVerdict(version.verdict)).map(version => version.version);
+      const decided = 'answer' in end.record.decision;
+      const failed = end.record.versions.filter(version => version.shadow !== true && isFailedVerdict(version.verdict, decided)).map(version => version.version);
       if (failed.length < 2) return;
       failed.sort();
       for (const [i, a] of failed.entries()) {

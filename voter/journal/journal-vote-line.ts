@@ -28,16 +28,16 @@ export function journalVoteLine(call: VoteCall, record: VoteRecord<unknown>, con
     ...('omitted' in input ? { inputOmitted: input.omitted } : { input: input.json }),
     outcome: record.endedEarly ? 'cancelled' : record.decision.outcome,
     agreeing: record.decision.agreeing,
-    versions: record.versions.map(version => versionOf(version, context.maxInputBytes)),
+    versions: record.versions.map(version => versionOf(version, 'answer' in record.decision, context.maxInputBytes)),
   };
 }
 
-function versionOf(record: VersionRecord, maxBytes: number): JournalVersion {
+function versionOf(record: VersionRecord, decided: boolean, maxBytes: number): JournalVersion {
   const output = record.ballot === undefined ? undefined : bounded(record.ballot, maxBytes);
   return {
     version: record.version,
     verdict: record.verdict,
-    failed: isFailedVerdict(record.verdict),
+    failed: isFailedVerdict(record.verdict, decided),
     ms: Math.round(record.durationSeconds * 1_000_000) / 1_000,
     ...(output === undefined ? {} : 'omitted' in output ? { outputOmitted: output.omitted } : { output: output.json }),
     ...(record.detail === undefined ? {} : { detail: record.detail.slice(0, MAX_DETAIL_CHARS) }),
