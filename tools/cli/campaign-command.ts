@@ -38,6 +38,8 @@ export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --quarantine         the campaign's own gateway quarantines versions that keep failing (default:
                        off, so that standing faults measure masking against the model, not quarantine)
   --gateway-log FILE   keep the campaign's own gateway's log (JSON lines) in FILE
+  --weighted K         the campaign's own gateway votes by history-weighted majority on every
+                       method it runs, with at least K versions agreeing (default: plain majority)
   --retry N            the campaign's own gateway re-runs failed versions up to N times when a vote
                        would fail (time redundancy; default 0, so that the model's p holds per call)
   exit status: 0 every check passed, 1 a check failed, 2 bad usage or the target cannot run it`;
@@ -73,6 +75,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
         quarantine: { type: 'boolean' },
         retry: { type: 'string' },
         'gateway-log': { type: 'string' },
+        weighted: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -88,6 +91,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
 
   let plan: CampaignPlan;
   let retryAttempts: number | undefined;
+  let minAgreement: number | undefined;
   try {
     plan = planOf(values);
     retryAttempts = values.retry === undefined ? undefined : Number(values.retry);
@@ -95,7 +99,11 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
       throw new PlanError([`--retry: must be an integer from 0 to 10 (got ${values.retry})`]);
     }
     if (retryAttempts !== undefined && values.target !== undefined) throw new PlanError(['--retry: applies to the campaign\'s own gateway only, not to --target']);
-    for (const own of ['quarantine', 'gateway-log'] as const) {
+    minAgreement = values.weighted === undefined ? undefined : Number(values.weighted);
+    if (minAgreement !== undefined && !(Number.isInteger(minAgreement) && minAgreement >= 2)) {
+      throw new PlanError([`--weighted: the fewest versions that must agree, an integer of at least 2 (got ${values.weighted})`]);
+    }
+    for (const own of ['quarantine', 'gateway-log', 'weighted'] as const) {
       if (values[own] !== undefined && values.target !== undefined) throw new PlanError([`--${own}: applies to the campaign's own gateway only, not to --target`]);
     }
   } catch (error) {
@@ -111,7 +119,11 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   const token = values.token ?? (fromEnv === '' ? undefined : fromEnv);
   try {
     if (address === undefined) {
-      gateway = await startLocalGateway(plan, { quarantine: values.quarantine === true, retryAttempts: retryAttempts ?? 0 }, values['gateway-log']);
+      gateway = await startLocalGateway(
+        plan,
+        { quarantine: values.quarantine === true, retryAttempts: retryAttempts ?? 0, ...(minAgreement === undefined ? {} : { minAgreement }) },
+        values['gateway-log'],
+      );
       void gateway.exited.then(exit => (gatewayExit = exit));
       address = gateway.grpc;
       io.stderr.write(`campaign: started a gateway with fault injection on ${address} (pid ${gateway.pid})\n`);
@@ -139,8 +151,8 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     }
     progress.finish();
     const summary = {
-      // Re-runs and quarantine change what a request's failure probability is: the model is shown, not checked.
-      ...summarize(run, p => failingShare(plan, p), (retryAttempts ?? 0) === 0 && values.quarantine !== true),
+      // Re-runs, quarantine and weights change what a request's failure probability is: the model is shown, not checked.
+      ...summarize(run, p => failingShare(plan, p), (retryAttempts ?? 0) === 0 && values.quarantine !== true && minAgreement === undefined),
       ...(gateway !== undefined && before !== undefined ? { gateway: await footprintOf(gateway, before, run.durationMs) } : {}),
     };
     const table = renderTable(summary);
@@ -239,7 +251,12 @@ function failingShare(plan: CampaignPlan, p: number): number {
   return 1 - (1 - q) ** failing;
 }
 
-function startLocalGateway(plan: CampaignPlan, adaptive: { quarantine: boolean; retryAttempts: number }, logFile: string | undefined): Promise<GatewayProcess> {
+function startLocalGateway(
+  plan: CampaignPlan,
+  adaptive: { quarantine: boolean; retryAttempts: number; minAgreement?: number },
+  logFile: string | undefined,
+): Promise<GatewayProcess> {
+  const { minAgreement } = adaptive;
   return startGatewayProcess({
     ...(logFile === undefined ? {} : { logFile }),
     main: GATEWAY_MAIN,
@@ -263,6 +280,7 @@ function startLocalGateway(plan: CampaignPlan, adaptive: { quarantine: boolean; 
       // version under intermittent faults leaves the vote, and the campaign measures that instead.
       quarantine: { enabled: adaptive.quarantine },
       retry: { attempts: adaptive.retryAttempts },
+      ...(minAgreement === undefined ? {} : { methods: Object.fromEntries(plan.methods.map(method => [method, { weighted: { minAgreement } }])) }),
     },
   });
 }
