@@ -11,14 +11,17 @@ export function describeConfig(config: Config): Record<string, unknown> {
       config.methods.map(settings => [
         settings.method.name,
         {
-          versions: settings.versions.map(version =>
-            version.transport === 'remote' ? `${version.id} (remote ${version.address}, ${version.maxConcurrentCalls} in flight)` : version.id,
-          ),
+          versions: settings.versions.map(version => {
+            const where = version.transport === 'remote' ? `${version.id} (remote ${version.address}, ${version.maxConcurrentCalls} in flight)` : version.id;
+            return version.shadow ? `${where} (shadow)` : where;
+          }),
           voter: settings.voter,
           tolerance: settings.tolerance,
           defaultTimeoutMs: settings.defaultTimeoutMs,
           threads: `${settings.minThreads}..${settings.threads}`,
           maxOldGenerationMb: settings.maxOldGenerationMb,
+          ...(settings.strict ? { strict: true } : {}),
+          ...(settings.weighted === undefined ? {} : { weighted: settings.weighted }),
         },
       ]),
     ),
@@ -34,6 +37,12 @@ export function describeConfig(config: Config): Record<string, unknown> {
       maxMessageBytes: config.maxMessageBytes,
     },
     health: config.health,
+    // Fault management: what is on, and where it writes (never the operator token).
+    quarantine: config.quarantine,
+    retry: config.retry.attempts > 0 ? config.retry : 'off',
+    stateFile: config.stateFile === undefined ? 'off' : { path: config.stateFile, checkpointIntervalMs: config.checkpointIntervalMs },
+    journal: config.journal.path === undefined ? 'off' : config.journal,
+    operator: config.operator.enabled ? { enabled: true, tokenRequired: config.operator.token !== undefined } : { enabled: false },
     faultInjection: config.faultInjection.enabled
       ? { enabled: true, tokenRequired: config.faultInjection.token !== undefined, maxActiveFaults: config.faultInjection.maxActiveFaults }
       : { enabled: false },

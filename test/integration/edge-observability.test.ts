@@ -37,6 +37,11 @@ describe('the edge counts every service and says what it runs', () => {
     expect(methods['Sort']?.voter).toBe('exact');
     expect(line['limits']).toMatchObject({ maxInFlight: 256, stragglerGraceMs: 250 });
     expect(line['faultInjection']).toEqual({ enabled: false });
+    // Fault management as the defaults have it: quarantine and one re-run on, no files written.
+    expect(line['quarantine']).toEqual({ enabled: true, windowSize: 20, failureThreshold: 8, reinstateAfterProbes: 3 });
+    expect(line['retry']).toEqual({ attempts: 1, minRemainingMs: 100 });
+    expect([line['stateFile'], line['journal']]).toEqual(['off', 'off']);
+    expect(line['operator']).toEqual({ enabled: false });
   });
 
   it('counts health checks in the gRPC server metrics like voted calls', async () => {
