@@ -66,11 +66,17 @@ describe('quarantine through the real gateway', () => {
       return Infinity;
     };
     await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-heap'] });
-    expect(await callUntil(async () => (await quarantined(gw, 'sort-heap')) === 1)).toBeLessThan(40);
+    // On failure, say what quarantine made of it.
+    const standings = async (): Promise<string> =>
+      (await gw.metrics())
+        .split('\n')
+        .filter(line => /^nvote_(version_quarantined|method_degraded|quarantine_transitions_total)\{method="Sort"/.test(line))
+        .join('\n');
+    expect(await callUntil(async () => (await quarantined(gw, 'sort-heap')) === 1), await standings()).toBeLessThan(40);
     await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-radix'] });
     const degraded = async () => sample(await gw.metrics(), 'nvote_method_degraded', { method: 'Sort' }) === 1;
-    expect(await callUntil(degraded)).toBeLessThan(40);
-    expect(await quarantined(gw, 'sort-radix')).toBe(0);
+    expect(await callUntil(degraded), await standings()).toBeLessThan(40);
+    expect(await quarantined(gw, 'sort-radix'), await standings()).toBe(0);
     expect(await quarantined(gw, 'sort-heap')).toBe(1);
   });
 });

@@ -81,9 +81,14 @@ export function createQuarantinePlugin(options: QuarantinePluginOptions): Quaran
       name: 'quarantine',
       voteEnded({ method, probe, end, call }) {
         if (probe || end.kind !== 'recorded' || call.attributes.get(NOT_EVIDENCE) === true) return;
-        for (const { version, verdict } of end.record.versions) {
+        const { versions } = end.record;
+        // Timeouts shared by several versions of one call have a common cause more likely than
+        // two faults: the machine or the gateway fell behind (overload). They are not held against
+        // the versions; a version that really hangs still fails its self-tests, which count.
+        const sharedTimeout = versions.filter(version => version.verdict === 'timeout').length >= 2;
+        for (const { version, verdict } of versions) {
           if (verdict === 'agree') applied(book.record(method, version, false));
-          else if (FAILURES.has(verdict)) applied(book.record(method, version, true));
+          else if (FAILURES.has(verdict) && !(sharedTimeout && verdict === 'timeout')) applied(book.record(method, version, true));
         }
         refreshDegraded(method);
       },
