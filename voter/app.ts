@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createEventLoopLag, type MethodLoad } from './admission/index.js';
+import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createConcurrencyLimit, createEventLoopLag, type MethodLoad } from './admission/index.js';
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
 import { NvoteError } from './errors.js';
@@ -231,6 +231,7 @@ export function createApp(options: AppOptions): App {
       },
       () => loopLag?.lagMs() ?? 0,
       cachedMachineBacklog(allRunners),
+      createConcurrencyLimit({ initial: config.initialInFlight, max: config.maxInFlight }),
     ),
     loadOf: (method): MethodLoad => {
       const runners = runnersOf(method);
@@ -239,7 +240,7 @@ export function createApp(options: AppOptions): App {
     isShuttingDown: () => shuttingDown,
     sink: {
       rejected: reason => metrics.rejected(reason),
-      inFlight: (calls, bytes) => metrics.setInFlight(calls, bytes),
+      inFlight: (calls, bytes, limit) => metrics.setInFlight(calls, bytes, limit),
       settling: calls => metrics.setSettling(calls),
     },
   });

@@ -1,12 +1,19 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { journalSchema, resolveJournalSettings, type JournalSettings } from './journal/index.js';
 import type { AnyVotedMethod, VersionModule } from './methods/index.js';
 import type { Tolerance } from './vote/index.js';
 
+// A cold gateway's first calls cost several times what warm ones do (JIT, first GCs, worker
+// restarts after the first faults); eight per core kept a 2-core gateway's opening burst of a c=64
+// fault campaign inside its budgets.
+const INITIAL_IN_FLIGHT_PER_CORE = 8;
+
 export const DEFAULTS = {
   listen: '0.0.0.0:50051', // gRPC, host:port (port 0 picks a free port)
   metricsListen: '0.0.0.0:9464', // Prometheus /metrics over HTTP/1.1
   maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
+  // initialInFlight: 8 per core unless set; calls admitted at once on a cold gateway, raised by one per call decided within half its budget, halved (not below it) per late one
   maxInFlightBytes: 256 * 1024 * 1024, // bytes the admitted calls may hold (wire size × (2 + versions)); past it RESOURCE_EXHAUSTED
   maxQueueWaitMs: 250, // ms, refuse a call when its versions' queues would delay it longer than this
   // maxEventLoopLagMs: off unless set; ms, refuse calls while the event loop runs this far behind (calls in flight)
@@ -106,6 +113,7 @@ const fileSchema = z.strictObject({
   listen: address.optional(),
   metricsListen: address.optional(),
   maxInFlight: positiveInt.optional(),
+  initialInFlight: positiveInt.optional(),
   maxInFlightBytes: positiveInt.optional(),
   maxQueueWaitMs: positiveInt.optional(),
   maxEventLoopLagMs: positiveInt.optional(),
@@ -209,6 +217,8 @@ export interface Config {
   readonly listen: HostPort;
   readonly metricsListen: HostPort;
   readonly maxInFlight: number;
+  /** Where the learned concurrency limit starts, and the least it falls to (at most maxInFlight). */
+  readonly initialInFlight: number;
   readonly maxInFlightBytes: number;
   readonly maxQueueWaitMs: number;
   /** Off (undefined) unless configured. */
@@ -291,12 +301,17 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
   if (quarantine.failureThreshold > quarantine.windowSize) {
     problems.push(`quarantine.failureThreshold: ${quarantine.failureThreshold} exceeds quarantine.windowSize ${quarantine.windowSize}, so no version could ever be quarantined`);
   }
+  const maxInFlight = file.maxInFlight ?? DEFAULTS.maxInFlight;
+  if (file.initialInFlight !== undefined && file.initialInFlight > maxInFlight) {
+    problems.push(`initialInFlight: ${file.initialInFlight} exceeds maxInFlight ${maxInFlight}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({
     listen,
     metricsListen,
-    maxInFlight: file.maxInFlight ?? DEFAULTS.maxInFlight,
+    maxInFlight,
+    initialInFlight: file.initialInFlight ?? Math.min(maxInFlight, INITIAL_IN_FLIGHT_PER_CORE * availableParallelism()),
     maxInFlightBytes: file.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,
     maxQueueWaitMs: file.maxQueueWaitMs ?? DEFAULTS.maxQueueWaitMs,
     maxEventLoopLagMs: file.maxEventLoopLagMs,

@@ -27,6 +27,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ),
     limits: {
       maxInFlight: config.maxInFlight,
+      initialInFlight: config.initialInFlight,
       maxInFlightBytes: config.maxInFlightBytes,
       maxQueueWaitMs: config.maxQueueWaitMs,
       maxEventLoopLagMs: config.maxEventLoopLagMs ?? 'off',

@@ -104,7 +104,7 @@ function feed(metrics: ReturnType<typeof createMetrics>): void {
   metrics.faultInjected('Sort', 'sort-radix', 'wrong_value');
   metrics.faultEffect('Sort', 'masked');
   metrics.faultEffect('Evaluate', 'escaped');
-  metrics.setInFlight(2, 4_096);
+  metrics.setInFlight(2, 4_096, 16);
   metrics.setSettling(3);
 }
 
@@ -370,6 +370,10 @@ describe('createMetrics', () => {
       # TYPE nvote_settling_requests gauge
       nvote_settling_requests 3
 
+      # HELP nvote_inflight_limit_requests Voted calls that may be in flight now: maxInFlight, or less while the limit learned from recent calls (slow start, halved by late calls) is lower.
+      # TYPE nvote_inflight_limit_requests gauge
+      nvote_inflight_limit_requests 16
+
       # HELP nvote_inflight_request_bytes Memory charged to the admitted calls: each request wire size times its copies (decoded, one per version).
       # TYPE nvote_inflight_request_bytes gauge
       nvote_inflight_request_bytes 4096
@@ -507,6 +511,7 @@ describe('createMetrics', () => {
       nvote_inflight_requests: 1,
       nvote_settling_requests: 1,
       nvote_inflight_request_bytes: 1,
+      nvote_inflight_limit_requests: 1,
       nvote_internal_errors_total: 2 * 4,
       nvote_faults_injected_total: 5 * 8,
       nvote_fault_injected_requests_total: 2 * 3,

@@ -9,8 +9,8 @@ export const REJECTION_REASONS: readonly RejectionReason[] = ['overloaded', 'mem
 /** Where admission reports (the gateway's metrics). */
 export interface AdmissionSink {
   rejected(reason: RejectionReason): void;
-  /** Calls admitted and not yet decided, and the bytes charged to them. */
-  inFlight(calls: number, bytes: number): void;
+  /** Calls admitted and not yet decided, the bytes charged to them, and how many may be. */
+  inFlight(calls: number, bytes: number, limit: number): void;
   /** Calls decided whose stragglers have not all settled. */
   settling(calls: number): void;
 }
@@ -69,7 +69,7 @@ export function createAdmissionPlugin(options: AdmissionPluginOptions): Admissio
         expectedBytes.set(call.method, Math.max(bytes, (expectedBytes.get(call.method) ?? 0) * EXPECTED_SIZE_DECAY));
         const ticket = admission.admit(load, bytes, call.budgetMs);
         if (!('release' in ticket)) throw refused(call.method, ticket);
-        sink.inFlight(admission.inFlight, admission.inFlightBytes);
+        sink.inFlight(admission.inFlight, admission.inFlightBytes, admission.inFlightLimit);
         // Held until the last version settles: stragglers still hold inputs and threads, and a
         // loaded gateway must shed new calls rather than let them all miss their deadlines.
         // Runners drop stragglers not started at the decision, so a hung version's calls hold
@@ -77,7 +77,7 @@ export function createAdmissionPlugin(options: AdmissionPluginOptions): Admissio
         let phase: 'deciding' | 'settling' | 'settled' = 'deciding';
         call.onSettled(() => {
           ticket.release();
-          sink.inFlight(admission.inFlight, admission.inFlightBytes);
+          sink.inFlight(admission.inFlight, admission.inFlightBytes, admission.inFlightLimit);
           if (phase === 'settling') {
             settling -= 1;
             sink.settling(settling);
@@ -87,6 +87,8 @@ export function createAdmissionPlugin(options: AdmissionPluginOptions): Admissio
         try {
           return await next(call);
         } finally {
+          ticket.decided();
+          sink.inFlight(admission.inFlight, admission.inFlightBytes, admission.inFlightLimit);
           if (phase === 'deciding') {
             phase = 'settling';
             settling += 1;

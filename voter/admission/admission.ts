@@ -1,4 +1,5 @@
 import type { RunnerLoad } from '../runners/index.js';
+import type { ConcurrencyLimit } from './concurrency-limit.js';
 
 /**
  * The gateway's own bound on work in flight. piscina does not bound tasks that carry an
@@ -38,6 +39,8 @@ export interface Refusal {
 
 /** Held by an admitted call until its last version settles. */
 export interface Ticket {
+  /** The vote is decided (or failed): how long it took teaches the concurrency limit. */
+  decided(): void;
   release(): void;
 }
 
@@ -60,6 +63,8 @@ export interface Admission {
   admit(load: MethodLoad, bytes: number, budgetMs: number): Ticket | Refusal;
   readonly inFlight: number;
   readonly inFlightBytes: number;
+  /** Calls admitted at most now: maxInFlight, or less while the concurrency limit is lower. */
+  readonly inFlightLimit: number;
   readonly limits: AdmissionLimits;
 }
 
@@ -72,13 +77,18 @@ export function createAdmission(
   limits: AdmissionLimits,
   eventLoopLagMs: () => number = () => 0,
   machineBacklogMs: () => number = () => 0,
+  concurrency: ConcurrencyLimit | undefined = undefined,
+  now: () => number = () => performance.now(),
 ): Admission {
   let inFlight = 0;
   let inFlightBytes = 0;
+  const inFlightLimit = (): number => Math.min(limits.maxInFlight, concurrency?.current ?? Infinity);
 
   const refusalFor = (load: MethodLoad, bytes: number, budgetMs: number): Refusal | undefined => {
-    if (inFlight >= limits.maxInFlight) {
-      return { reason: 'overloaded', message: `${inFlight} voted calls in flight; the limit is ${limits.maxInFlight}` };
+    const limit = inFlightLimit();
+    if (inFlight >= limit) {
+      const learned = limit < limits.maxInFlight ? ` (learned from how recent calls fared; at most ${limits.maxInFlight})` : '';
+      return { reason: 'overloaded', message: `${inFlight} voted calls in flight; the limit is ${limit}${learned}` };
     }
     // Only when something is in flight: an idle gateway whose loop was blocked (a long decode,
     // start-up) has nothing to shed.
@@ -136,7 +146,14 @@ export function createAdmission(
       inFlight += 1;
       inFlightBytes += bytes;
       let released = false;
+      let reported = false;
+      const admittedAt = now();
       return {
+        decided() {
+          if (reported) return;
+          reported = true;
+          concurrency?.decided(budgetMs > 0 ? (now() - admittedAt) / budgetMs : 1);
+        },
         release() {
           if (released) return;
           released = true;
@@ -150,6 +167,9 @@ export function createAdmission(
     },
     get inFlightBytes() {
       return inFlightBytes;
+    },
+    get inFlightLimit() {
+      return inFlightLimit();
     },
     limits,
   };

@@ -3,3 +3,4 @@ export { createAdmission, requestCostBytes, versionsNeeded, type Admission, type
 export { createAdmissionPlugin, REJECTION_REASONS, type AdmissionPlugin, type AdmissionSink, type RejectionReason } from './admission-interceptor.js';
 export { createEventLoopLag, type EventLoopLag } from './event-loop-lag.js';
 export { cachedMachineBacklog, machineBacklogMs } from './machine-backlog.js';
+export { createConcurrencyLimit, type ConcurrencyLimit, type ConcurrencyLimitOptions } from './concurrency-limit.js';

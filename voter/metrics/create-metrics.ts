@@ -147,6 +147,11 @@ export function createMetrics(
     help: 'Voted calls already decided whose slower versions (stragglers) have not all settled.',
     registers,
   });
+  const inFlightLimit = new Gauge({
+    name: 'nvote_inflight_limit_requests',
+    help: 'Voted calls that may be in flight now: maxInFlight, or less while the limit learned from recent calls (slow start, halved by late calls) is lower.',
+    registers,
+  });
   const inFlightBytes = new Gauge({
     name: 'nvote_inflight_request_bytes',
     help: 'Memory charged to the admitted calls: each request wire size times its copies (decoded, one per version).',
@@ -244,9 +249,10 @@ export function createMetrics(
     rejected(reason: RejectionReason): void {
       rejected.labels({ reason }).inc();
     },
-    setInFlight(count: number, bytes: number): void {
+    setInFlight(count: number, bytes: number, limit: number): void {
       inFlight.set(count);
       inFlightBytes.set(bytes);
+      inFlightLimit.set(limit);
     },
     setSettling(count: number): void {
       settling.set(count);
