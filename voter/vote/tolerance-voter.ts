@@ -1,4 +1,5 @@
-import { canonicalize } from './canonicalize.js';
+import { canonicalOrder } from './canonical-order.js';
+import { canonicallyEqual } from './canonically-equal.js';
 import { withinTolerance, type Tolerance } from './tolerance.js';
 import type { Voter } from './voter.js';
 
@@ -12,11 +13,7 @@ export function createToleranceVoter<TInput, TValue>(tolerance: Tolerance): Vote
   return {
     isAcceptable: () => true,
     agree: (a, b) => agreeDeep(a, b, tolerance),
-    compare: (a, b) => {
-      const ka = canonicalize(a);
-      const kb = canonicalize(b);
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    },
+    compare: (a, b) => canonicalOrder(a, b),
     pick: agreeing => pickDeep(agreeing) as TValue,
   };
 }
@@ -24,7 +21,7 @@ export function createToleranceVoter<TInput, TValue>(tolerance: Tolerance): Vote
 function agreeDeep(a: unknown, b: unknown, tolerance: Tolerance): boolean {
   if (typeof a === 'number' && typeof b === 'number') return withinTolerance(a, b, tolerance);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    return canonicalize(a) === canonicalize(b);
+    return canonicallyEqual(a, b);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) {
