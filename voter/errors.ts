@@ -27,7 +27,16 @@ export class NvoteError extends Error {
   readonly reason: string;
 
   constructor(code: ErrorCode, message: string, options: { reason?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Every code but INTERNAL is an answer to the client, not a bug: its stack says nothing, and
+    // capturing one cost about 150 us per refusal, 2.7% of the gateway's busy time in a c=64
+    // fault campaign that refused 16,800 calls (CPU profile).
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (code !== 'INTERNAL') Error.stackTraceLimit = 0;
+    try {
+      super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.code = code;
     this.reason = options.reason ?? code;
   }

@@ -46,5 +46,12 @@ export function toServiceError(error: NvoteError, trailers: Metadata = new Metad
   }).finish();
   const metadata = trailers.clone();
   metadata.set('grpc-status-details-bin', Buffer.from(rich));
-  return Object.assign(new Error(details), { code, details, metadata });
+  // grpc-js reads code, details and metadata; a stack here would be the gateway's, never sent.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return Object.assign(new Error(details), { code, details, metadata });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
