@@ -3,8 +3,7 @@ import type { Registry } from 'prom-client';
 import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createConcurrencyLimit, createEventLoopLag, type MethodLoad } from './admission/index.js';
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
-import { NvoteError } from './errors.js';
-import { createGrpcEdge, createRemoteCodec, type GrpcEdge, type OperatorControl, type StandingView } from './grpc/index.js';
+import { createAdminEdge, createGrpcEdge, createRemoteCodec, type AdminEdge, type GrpcEdge } from './grpc/index.js';
 import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type SelfTestReading, type HealthMonitor, type MonitoredMethod } from './health/index.js';
 import { createMetrics, createQuarantineMetrics, createRetryMetrics, createSelfTestMetrics, createWeightMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createCoFailureMetrics, createDisagreementJournal, type DisagreementJournal } from './journal/index.js';
@@ -17,6 +16,7 @@ import { createRemoteRunner, createWorkerRunner, type VersionRunner } from './ru
 import { majorityOf } from './vote/index.js';
 import { describeConfig } from './describe-config.js';
 import { createFaultStateKeeper, faultStateIdentity, type FaultStateKeeper } from './fault-state.js';
+import { createOperatorControl } from './operator-control.js';
 
 const WARM_UP_LIMIT_MS = 30_000;
 // Once shutdown has answered the calls still in flight, this long for those answers to reach
@@ -39,6 +39,8 @@ export interface AppOptions {
 export interface BoundAddresses {
   readonly grpc: string;
   readonly metrics: string;
+  /** The admin listener, when fault injection or the operator service is enabled. */
+  readonly admin?: string;
 }
 
 export interface App {
@@ -84,6 +86,7 @@ export function createApp(options: AppOptions): App {
   const loopLag = config.maxEventLoopLagMs === undefined ? undefined : createEventLoopLag();
   let stopping: Promise<void> | undefined;
   let edge: GrpcEdge | undefined;
+  let adminEdge: AdminEdge | undefined;
   let metricsServer: MetricsServer | undefined;
 
   const runnersByMethod = new Map<string, readonly VersionRunner[]>();
@@ -304,60 +307,16 @@ export function createApp(options: AppOptions): App {
     );
   }
 
-  const standingOf = (method: string, version: string): StandingView => {
-    const standing = quarantine?.book.standing(method, version);
-    const selfTest = selfTestHistory.get(method, version);
-    return {
-      method,
-      version,
-      quarantined: standing?.standing === 'quarantined',
-      failures: standing?.failures ?? 0,
-      window: standing?.verdicts ?? 0,
-      degraded: standing?.overThreshold ?? false,
-      passedProbes: standing?.passedProbes ?? 0,
-      lastSelfTest: selfTest?.lastResult ?? '',
-      lastSelfTestSuccessMs: selfTest?.lastSuccessAt ?? 0,
-    };
-  };
-  const knownVersion = (method: string, version?: string): void => {
-    const versions = versionsByMethod.get(method);
-    if (versions === undefined) throw new NvoteError('VERSION_NOT_FOUND', `no method "${method}" (known: ${[...versionsByMethod.keys()].join(', ')})`);
-    if (version !== undefined && !versions.includes(version)) {
-      throw new NvoteError('VERSION_NOT_FOUND', `no version "${version}" of ${method} (known: ${versions.join(', ')})`);
-    }
-  };
-  const steer = (method: string, version: string, action: 'quarantine' | 'reinstate'): StandingView => {
-    knownVersion(method, version);
-    if (quarantine === undefined) throw new NvoteError('QUARANTINE_REFUSED', 'quarantine is disabled in the configuration (quarantine.enabled)');
-    const result = quarantine[action](method, version);
-    if (!result.ok) throw new NvoteError('QUARANTINE_REFUSED', result.reason);
-    return standingOf(method, version);
-  };
-  const operator: OperatorControl | undefined = !config.operator.enabled
+  const operator = !config.operator.enabled
     ? undefined
-    : {
+    : createOperatorControl({
         token: config.operator.token,
-        standings(method) {
-          if (method !== undefined) knownVersion(method);
-          return [...versionsByMethod]
-            .filter(([name]) => method === undefined || name === method)
-            .flatMap(([name, versions]) => versions.map(version => standingOf(name, version)));
-        },
-        quarantine: (method, version) => steer(method, version, 'quarantine'),
-        reinstate: (method, version) => steer(method, version, 'reinstate'),
-        async runSelfTest(method) {
-          if (method !== undefined) knownVersion(method);
-          const chosen = [...selfTestRuns].filter(([name]) => method === undefined || name === method);
-          const results = await Promise.all(
-            chosen.map(async ([name, run]) => {
-              const readings = await run();
-              health.recordProbe(name, evidenceOfReadings(readings));
-              return [...readings].map(([version, reading]) => ({ method: name, version, result: reading.result }));
-            }),
-          );
-          return results.flat();
-        },
-      };
+        versionsByMethod,
+        quarantine,
+        selfTestHistory,
+        selfTestRuns,
+        onSelfTest: (method, readings) => health.recordProbe(method, evidenceOfReadings(readings)),
+      });
 
   return {
     registry: metrics.registry,
@@ -374,23 +333,33 @@ export function createApp(options: AppOptions): App {
         healthNames: health.names,
         metrics,
         logger,
-        ...(faults === undefined ? {} : { faultInjection: faults }),
-        ...(operator === undefined ? {} : { operator }),
         descriptorSets: options.descriptorSets ?? [],
       });
       setHealth = edge.setHealth;
       const grpcAddress = await edge.listen();
+      if (faults !== undefined || operator !== undefined) {
+        adminEdge = createAdminEdge({
+          listen: config.adminListen,
+          ...(faults === undefined ? {} : { faultInjection: faults }),
+          ...(operator === undefined ? {} : { operator }),
+          computeServices: edge.services,
+          descriptorSets: options.descriptorSets ?? [],
+          logger,
+        });
+      }
+      const adminAddress = await adminEdge?.listen();
+      const admin = adminAddress === undefined ? {} : { admin: adminAddress };
       metricsServer = await startMetricsServer(metrics.registry, config.metricsListen.host, config.metricsListen.port);
-      logger.info({ grpc: grpcAddress, metrics: metricsServer.address, ...describeConfig(config) }, 'nvote gateway listening');
+      logger.info({ grpc: grpcAddress, metrics: metricsServer.address, ...admin, ...describeConfig(config) }, 'nvote gateway listening');
       // SERVING only once the versions are loaded: before, a short-deadline call would fail for
       // want of a worker, not of a majority.
       const started = performance.now();
       const warm = await warmUpAll([...runnersByMethod.values()].flat());
-      if (shuttingDown) return { grpc: grpcAddress, metrics: metricsServer.address };
+      if (shuttingDown) return { grpc: grpcAddress, metrics: metricsServer.address, ...admin };
       if (warm) logger.info({ ms: Math.round(performance.now() - started) }, 'versions loaded; health from their verdicts');
       else logger.warn({ waitedMs: WARM_UP_LIMIT_MS }, 'some versions did not start or connect; health from their verdicts');
       health.start();
-      return { grpc: grpcAddress, metrics: metricsServer.address };
+      return { grpc: grpcAddress, metrics: metricsServer.address, ...admin };
     },
 
     stop() {
@@ -412,6 +381,7 @@ export function createApp(options: AppOptions): App {
         edge.forceClose();
       }
     }
+    await adminEdge?.close();
     await faultState?.stop();
     // Running tasks are abandoned: versions have no side effects to finish.
     await withinMs(Promise.all([...runnersByMethod.values()].flat().map(runner => runner.close())), RUNNER_CLOSE_LIMIT_MS);

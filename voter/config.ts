@@ -12,6 +12,7 @@ const INITIAL_IN_FLIGHT_PER_CORE = 8;
 export const DEFAULTS = {
   listen: '0.0.0.0:50051', // gRPC, host:port (port 0 picks a free port)
   metricsListen: '0.0.0.0:9464', // Prometheus /metrics over HTTP/1.1
+  adminListen: '127.0.0.1:50052', // gRPC, fault injection and operator services; only when one is enabled
   maxInFlight: 256, // voted calls admitted at once, stragglers included; past it RESOURCE_EXHAUSTED
   // initialInFlight: 8 per core unless set; calls admitted at once on a cold gateway, raised by one per call decided within half its budget, halved (not below it) per late one
   maxInFlightBytes: 256 * 1024 * 1024, // bytes the admitted calls may hold (wire size × (2 + versions)); past it RESOURCE_EXHAUSTED
@@ -112,6 +113,7 @@ const retrySchema = z.strictObject({
 const fileSchema = z.strictObject({
   listen: address.optional(),
   metricsListen: address.optional(),
+  adminListen: address.optional(),
   maxInFlight: positiveInt.optional(),
   initialInFlight: positiveInt.optional(),
   maxInFlightBytes: positiveInt.optional(),
@@ -216,6 +218,8 @@ export interface RetrySettings {
 export interface Config {
   readonly listen: HostPort;
   readonly metricsListen: HostPort;
+  /** Where FaultInjectionService and OperatorService listen, when either is enabled. */
+  readonly adminListen: HostPort;
   readonly maxInFlight: number;
   /** Where the learned concurrency limit starts, and the least it falls to (at most maxInFlight). */
   readonly initialInFlight: number;
@@ -283,14 +287,15 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     token: file.faultInjection?.token,
     maxActiveFaults: file.faultInjection?.maxActiveFaults ?? DEFAULTS.maxActiveFaults,
   };
-  if (faultInjection.enabled && faultInjection.token === undefined && !isLoopback(listen.host)) {
-    problems.push(
-      `faultInjection.token: required when fault injection is enabled on a non-loopback address (${listen.host}); set NVOTE_FAULT_INJECTION_TOKEN`,
-    );
+  const adminListen = parseHostPort('adminListen', file.adminListen ?? DEFAULTS.adminListen, problems);
+  // Even on loopback: any local process could otherwise plant a fault that gives every caller a
+  // wrong answer with status OK.
+  if (faultInjection.enabled && faultInjection.token === undefined) {
+    problems.push('faultInjection.token: required whenever fault injection is enabled; set NVOTE_FAULT_INJECTION_TOKEN');
   }
   const operator: OperatorSettings = { enabled: file.operator?.enabled ?? false, token: file.operator?.token };
-  if (operator.enabled && operator.token === undefined && !isLoopback(listen.host)) {
-    problems.push(`operator.token: required when the operator service is enabled on a non-loopback address (${listen.host}); set NVOTE_OPERATOR_TOKEN`);
+  if (operator.enabled && operator.token === undefined && !isLoopback(adminListen.host)) {
+    problems.push(`operator.token: required when the operator service is enabled on a non-loopback admin address (${adminListen.host}); set NVOTE_OPERATOR_TOKEN`);
   }
   const quarantine: QuarantineSettings = {
     enabled: file.quarantine?.enabled ?? DEFAULTS.quarantineEnabled,
@@ -310,6 +315,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
   return deepFreeze({
     listen,
     metricsListen,
+    adminListen,
     maxInFlight,
     initialInFlight: file.initialInFlight ?? Math.min(maxInFlight, INITIAL_IN_FLIGHT_PER_CORE * availableParallelism()),
     maxInFlightBytes: file.maxInFlightBytes ?? DEFAULTS.maxInFlightBytes,

@@ -10,11 +10,15 @@ import { createApp } from './app.js';
 import { ConfigError, resolveConfig } from './config.js';
 import { builtInMethods } from './methods/index.js';
 
-const USAGE = `usage: nvote-gateway [--config FILE] [--listen HOST:PORT] [--metrics-listen HOST:PORT] [--fault-injection]
-  --fault-injection  serve nvote.v1.FaultInjectionService and honour x-nvote-fault metadata
-                     (a token is required off loopback: NVOTE_FAULT_INJECTION_TOKEN)
-  environment: NVOTE_CONFIG, NVOTE_LISTEN, NVOTE_METRICS_LISTEN, NVOTE_FAULT_INJECTION_TOKEN,
-               NVOTE_OPERATOR_TOKEN (flags win)`;
+const USAGE = `usage: nvote-gateway [--config FILE] [--listen HOST:PORT] [--metrics-listen HOST:PORT]
+                     [--admin-listen HOST:PORT] [--fault-injection]
+  --fault-injection  serve nvote.v1.FaultInjectionService on the admin listener and honour
+                     x-nvote-fault metadata on the compute port, both only with the token
+                     NVOTE_FAULT_INJECTION_TOKEN (required)
+  --admin-listen     where the admin listener (fault injection, operator service) listens;
+                     default 127.0.0.1:50052, and only when one of them is enabled
+  environment: NVOTE_CONFIG, NVOTE_LISTEN, NVOTE_METRICS_LISTEN, NVOTE_ADMIN_LISTEN,
+               NVOTE_FAULT_INJECTION_TOKEN, NVOTE_OPERATOR_TOKEN (flags win)`;
 
 async function main(): Promise<void> {
   let args;
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
         config: { type: 'string' },
         listen: { type: 'string' },
         'metrics-listen': { type: 'string' },
+        'admin-listen': { type: 'string' },
         'fault-injection': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -52,10 +57,12 @@ async function main(): Promise<void> {
   }
   const listen = args.listen ?? process.env['NVOTE_LISTEN'];
   const metricsListen = args['metrics-listen'] ?? process.env['NVOTE_METRICS_LISTEN'];
+  const adminListen = args['admin-listen'] ?? process.env['NVOTE_ADMIN_LISTEN'];
   const input = {
     ...fileConfig,
     ...(listen ? { listen } : {}),
     ...(metricsListen ? { metricsListen } : {}),
+    ...(adminListen ? { adminListen } : {}),
     ...faultInjectionInput(fileConfig['faultInjection'], args['fault-injection'], process.env['NVOTE_FAULT_INJECTION_TOKEN']),
     ...operatorInput(fileConfig['operator'], process.env['NVOTE_OPERATOR_TOKEN']),
   };

@@ -18,8 +18,15 @@ export interface GatewayOptions {
   readonly observers?: readonly VoteObserver[];
 }
 
+/** The fault-injection token test gateways get unless a test sets its own (one is always required). */
+export const TEST_FAULT_TOKEN = 'test-fault-token';
+/** The authorization metadata value that carries TEST_FAULT_TOKEN. */
+export const FAULT_AUTHORIZATION = `Bearer ${TEST_FAULT_TOKEN}`;
+
 export interface Gateway extends AsyncDisposable {
   readonly address: string;
+  /** The admin listener (fault injection, operator service), when one of them is enabled. */
+  readonly admin: string | undefined;
   readonly app: App;
   readonly metricsUrl: string;
   readonly client: InstanceType<typeof ComputeServiceClient>;
@@ -29,9 +36,13 @@ export interface Gateway extends AsyncDisposable {
 
 /** A real gateway on 127.0.0.1:0 with TypeScript versions loaded through tsx in the workers. */
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const input = { ...options.config };
+  if (input.faultInjection?.enabled === true && input.faultInjection.token === undefined) {
+    input.faultInjection = { ...input.faultInjection, token: TEST_FAULT_TOKEN };
+  }
   const config = resolveConfig(
     // One worker per version keeps the suite's start-up short; tests that need more say so.
-    { listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', threadsPerVersion: 1, ...options.config },
+    { listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', adminListen: '127.0.0.1:0', logLevel: 'silent', threadsPerVersion: 1, ...input },
     options.methods ?? builtInMethods,
   );
   const app = createApp({
@@ -52,6 +63,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   };
   return {
     address: bound.grpc,
+    admin: bound.admin,
     app,
     metricsUrl: `http://${bound.metrics}/metrics`,
     client,

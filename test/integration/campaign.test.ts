@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../tools/campaign/history.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
 import type { CampaignSummary } from '../../tools/campaign/summarize.js';
-import { startGateway } from '../helpers/start-gateway.js';
+import { startGateway, TEST_FAULT_TOKEN } from '../helpers/start-gateway.js';
 
 const CLI = join(ROOT, 'dist/tools/cli/nvote.js');
 const directories: string[] = [];
@@ -179,11 +179,20 @@ describe('nvote campaign', () => {
     await using gateway = await startGateway({
       config: { faultInjection: { enabled: true }, methods: { Sort: { versions: ['sort-merge', 'sort-heap', 'sort-radix'] } } },
     });
-    const { code, stderr } = await run(['--target', gateway.address, '--faulty', '5', '--requests', '10', '--methods', 'Sort,Factorize']);
+    const { code, stderr } = await run(['--target', gateway.address, '--token', TEST_FAULT_TOKEN, '--faulty', '5', '--requests', '10', '--methods', 'Sort,Factorize']);
     expect(code).toBe(2);
     expect(stderr).toContain('faulty: 5 is not below the 3 versions the gateway runs for Sort');
     expect(stderr).toContain('faulty: 5 is not below the 5 versions the gateway runs for Factorize');
     expect(await gateway.metrics()).not.toMatch(/^nvote_fault_injected_requests_total\{[^}]*\} [1-9]/m);
+  });
+
+  it('asks for the admin listener of a --target it must plant intermittent faults on, and refuses --admin without --target', async () => {
+    const missing = await run(['--target', '127.0.0.1:1', '--p', '0.1', '--requests', '10']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("intermittent faults are planted through the gateway's admin listener: pass its address with --admin HOST:PORT");
+    const stray = await run(['--admin', '127.0.0.1:1', '--requests', '10']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain("--admin: the admin listener of --target; the campaign's own gateway has its own");
   });
 
   it('refuses a malformed --target in one line', async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComputeServiceService } from '../../voter/gen/nvote/v1/compute_service.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
 import { sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
+import { adminOf } from '../helpers/fault-admin.js';
 
 const CLI = join(ROOT, 'dist/tools/cli/nvote.js');
 const TOKEN = 'a-cli-test-token-of-32-characters';
@@ -153,8 +154,8 @@ describe('nvote call', () => {
 });
 
 describe('nvote faults', () => {
-  it('injects, lists and clears faults, with the token from --token or the environment', async () => {
-    const address = ['--address', gateway.address];
+  it('injects, lists and clears faults on the admin listener, with the token from --token or the environment', async () => {
+    const address = ['--address', adminOf(gateway)];
     const injected = await nvote(['faults', 'inject', 'wrong_value', 'sort-heap', '--count', '5', '--token', TOKEN, ...address]);
     expect(injected.code, injected.stderr).toBe(0);
     const fault = JSON.parse(injected.stdout) as { id: string; spec: { kind: string; versions: string[]; transient: { count: string } } };
@@ -167,7 +168,7 @@ describe('nvote faults', () => {
     expect((JSON.parse(listed.stdout) as { faults: { id: string }[] }).faults.map(each => each.id)).toEqual([fault.id]);
 
     // The fault is live: the gateway reports it on a call, and the vote masks it.
-    const call = await nvote(['call', 'Sort', '{"values":[2,1]}', ...address], { env });
+    const call = await nvote(['call', 'Sort', '{"values":[2,1]}', '--address', gateway.address], { env });
     expect(call.code, call.stderr).toBe(0);
     expect(JSON.parse(call.stdout)).toEqual({ values: ['1', '2'] });
     expect(call.stderr).toMatch(/sort-heap .*injected wrong_value/);
@@ -196,14 +197,21 @@ describe('nvote faults', () => {
   });
 
   it('reports a refusal without the token as UNAUTHENTICATED, exit 1', async () => {
-    const { code, stderr } = await nvote(['faults', 'list', '--address', gateway.address]);
+    const { code, stderr } = await nvote(['faults', 'list', '--address', adminOf(gateway)]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^error: UNAUTHENTICATED /m);
     expect(stderr).toContain('--token');
   });
 
+  it('finds no fault injection on the compute port, and says where to look', async () => {
+    const { code, stderr } = await nvote(['faults', 'list', '--address', gateway.address, '--token', TOKEN]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error: UNIMPLEMENTED /m);
+    expect(stderr).toContain('admin listener');
+  });
+
   it('refuses a bad fault with every problem at once, sending nothing', async () => {
-    const { code, stderr } = await nvote(['faults', 'inject', 'melt', '', '--count', '0', '--probability', '2', '--address', gateway.address]);
+    const { code, stderr } = await nvote(['faults', 'inject', 'melt', '', '--count', '0', '--probability', '2', '--address', adminOf(gateway)]);
     expect(code).toBe(2);
     for (const problem of ['KIND "melt"', 'name the VERSION', '--count or --probability, not both', '--count: "0"', '--probability: "2"']) {
       expect(stderr).toContain(problem);

@@ -42,6 +42,9 @@ describe('the edge counts every service and says what it runs', () => {
     expect(line['retry']).toEqual({ attempts: 1, minRemainingMs: 100 });
     expect([line['stateFile'], line['journal']]).toEqual(['off', 'off']);
     expect(line['operator']).toEqual({ enabled: false });
+    // Neither admin service is on, so no admin listener is opened, nor named.
+    expect(line).not.toHaveProperty('admin');
+    expect(gateway.admin).toBeUndefined();
   });
 
   it('counts health checks in the gRPC server metrics like voted calls', async () => {
@@ -56,5 +59,21 @@ describe('the edge counts every service and says what it runs', () => {
     expect(
       sample(metrics, 'grpc_server_handled_total', { grpc_type: 'unary', grpc_service: 'nvote.v1.ComputeService', grpc_method: 'Sort', grpc_code: 'OK' }),
     ).toBe(1);
+  });
+});
+
+describe('the edge says where its admin listener is', () => {
+  it('names the admin listener and what it serves when fault injection and the operator service are on', async () => {
+    const { logger, lines } = capturedLogger();
+    await using gateway = await startGateway({ logger, config: { faultInjection: { enabled: true }, operator: { enabled: true } } });
+    // Tools that start the gateway find the admin address in this line, as they find the others.
+    const [line] = lines.filter(entry => entry['msg'] === 'nvote gateway listening');
+    expect(line?.['admin']).toBe(gateway.admin);
+    expect(line?.['admin']).not.toBe(gateway.address);
+    expect(line?.['faultInjection']).toMatchObject({ enabled: true, tokenRequired: true });
+    // On loopback the operator service needs no token.
+    expect(line?.['operator']).toEqual({ enabled: true, tokenRequired: false });
+    const opened = lines.find(entry => entry['msg'] === 'the admin listener is enabled');
+    expect(opened).toMatchObject({ admin: gateway.admin, services: ['nvote.v1.FaultInjectionService', 'nvote.v1.OperatorService'] });
   });
 });

@@ -6,6 +6,7 @@ import {
   type FaultSpec,
   type InjectFaultResponse,
 } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { adminOf, faultMetadata } from '../helpers/fault-admin.js';
 import { call, errorInfoOf, reportOf, startGateway, type Gateway } from '../helpers/start-gateway.js';
 import { reflect } from '../helpers/reflection.js';
 
@@ -13,8 +14,9 @@ const TOKEN = 'a-test-token-of-32-characters!!!';
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
 const VALUES = [3n, 1n, 2n];
 
-function adminOf(gw: Gateway): FaultInjectionServiceClient {
-  return new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
+/** A FaultInjectionService client on the gateway's admin listener, where the service is served. */
+function adminClientOf(gw: Gateway): FaultInjectionServiceClient {
+  return new FaultInjectionServiceClient(adminOf(gw), credentials.createInsecure());
 }
 
 function bearer(token = TOKEN): Metadata {
@@ -44,7 +46,7 @@ function spec(fields: Partial<FaultSpec>): FaultSpec {
   };
 }
 
-function inject(admin: FaultInjectionServiceClient, fields: Partial<FaultSpec>, metadata = bearer()) {
+function inject(admin: FaultInjectionServiceClient, fields: Partial<FaultSpec>, metadata = faultMetadata()) {
   return unary<InjectFaultResponse>(cb => admin.injectFault({ spec: spec(fields) }, metadata, cb));
 }
 
@@ -73,16 +75,18 @@ async function injectedOn(gw: Gateway, requestId: string): Promise<string[]> {
 }
 
 describe('fault injection disabled (the default)', () => {
-  it('does not serve the admin service, does not list it, and ignores fault metadata', async () => {
+  it('opens no admin listener, does not serve the admin service nor list it, and ignores fault metadata', async () => {
     await using gw = await startGateway({ config: { methods: { Sort: { versions: TMR } } } });
-    const admin = adminOf(gw);
+    // Neither fault injection nor the operator service is on: nothing to listen for.
+    expect(gw.admin).toBeUndefined();
+    const admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
     try {
       const refused = await inject(admin, {});
       expect(refused.error?.code).toBe(status.UNIMPLEMENTED);
       const { services } = await reflect(gw.address, 'nvote.v1.ComputeService');
       expect(services).not.toContain('nvote.v1.FaultInjectionService');
-      const metadata = new Metadata();
-      metadata.set('x-nvote-fault', 'wrong_value sort-heap');
+      // Even with the token: off means off.
+      const metadata = faultMetadata('wrong_value sort-heap');
       const result = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
       expect(result.response?.values).toEqual([1n, 2n, 3n]);
       expect(reportOf(result.trailers).versions.every(version => version.injectedFault === '')).toBe(true);
@@ -94,11 +98,11 @@ describe('fault injection disabled (the default)', () => {
 });
 
 describe('fault injection enabled', () => {
-  it('requires the bearer token on the admin service and on fault metadata, and is listed by reflection', async () => {
+  it('requires the bearer token on the admin service and on fault metadata', async () => {
     await using gw = await startGateway({
       config: { faultInjection: { enabled: true, token: TOKEN }, methods: { Sort: { versions: TMR } } },
     });
-    const admin = adminOf(gw);
+    const admin = adminClientOf(gw);
     try {
       for (const metadata of [new Metadata(), bearer('not-the-token-but-long-enough!!!'), bearer(`${TOKEN}x`)]) {
         const refused = await inject(admin, {}, metadata);
@@ -107,24 +111,54 @@ describe('fault injection enabled', () => {
       }
       const listed = await unary(cb => admin.listFaults({}, new Metadata(), cb));
       expect(listed.error?.code).toBe(status.UNAUTHENTICATED);
-      const accepted = await inject(admin, {});
+      const accepted = await inject(admin, {}, bearer());
       expect(accepted.response?.fault?.id).toMatch(/^fault-\d+$/);
 
       const metadata = new Metadata();
       metadata.set('x-nvote-fault', 'crash sort-merge');
       const unauthenticated = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
       expect(unauthenticated.error?.code).toBe(status.UNAUTHENTICATED);
-
-      const { services } = await reflect(gw.address, 'nvote.v1.FaultInjectionService');
-      expect(services).toContain('nvote.v1.FaultInjectionService');
+      expect(errorInfoOf(unauthenticated.error!).reason).toBe('UNAUTHENTICATED');
     } finally {
       admin.close();
     }
   });
 
+  it('is served and described on the admin listener only, never on the compute port', async () => {
+    await using gw = await startGateway({ config: { faultInjection: { enabled: true }, methods: { Sort: { versions: TMR } } } });
+    // Reaching the compute port must not be enough to plant a fault: the service is not served
+    // there, even to a caller with the token, nor described.
+    const onCompute = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
+    try {
+      const refused = await inject(onCompute, {});
+      expect(refused.error?.code).toBe(status.UNIMPLEMENTED);
+    } finally {
+      onCompute.close();
+    }
+    const compute = await reflect(gw.address, 'nvote.v1.FaultInjectionService');
+    expect(compute.services).toContain('nvote.v1.ComputeService');
+    expect(compute.services).not.toContain('nvote.v1.FaultInjectionService');
+    expect(compute.files).toBe(0);
+
+    const admin = adminClientOf(gw);
+    try {
+      const accepted = await inject(admin, {});
+      expect(accepted.response?.fault?.id).toMatch(/^fault-\d+$/);
+    } finally {
+      admin.close();
+    }
+    // The admin listener describes what it serves: nothing of the compute port, nor of the
+    // operator service, which is off.
+    const listed = await reflect(adminOf(gw), 'nvote.v1.FaultInjectionService');
+    expect(listed.services).toContain('nvote.v1.FaultInjectionService');
+    expect(listed.services).not.toContain('nvote.v1.ComputeService');
+    expect(listed.services).not.toContain('nvote.v1.OperatorService');
+    expect(listed.files).toBeGreaterThan(0);
+  });
+
   it('validates every field and reports every problem at once, injecting nothing', async () => {
     await using gw = await startGateway({ config: { faultInjection: { enabled: true }, methods: { Sort: { versions: TMR } } } });
-    const admin = adminOf(gw);
+    const admin = adminClientOf(gw);
     try {
       const absurd = await inject(admin, {
         kind: FaultKind.FAULT_KIND_DELAY,
@@ -152,9 +186,9 @@ describe('fault injection enabled', () => {
       expect(unspecified.error?.details).toContain('versions: name at least one version');
       const commonMode = await inject(admin, { kind: FaultKind.FAULT_KIND_COMMON_MODE });
       expect(commonMode.error?.details).toContain('at least two versions');
-      const list = await unary<{ faults: unknown[] }>(cb => admin.listFaults({}, new Metadata(), cb));
+      const list = await unary<{ faults: unknown[] }>(cb => admin.listFaults({}, faultMetadata(), cb));
       expect(list.response?.faults).toEqual([]);
-      const clear = await unary(cb => admin.clearFaults({ ids: ['fault-999'] }, new Metadata(), cb));
+      const clear = await unary(cb => admin.clearFaults({ ids: ['fault-999'] }, faultMetadata(), cb));
       expect(clear.error?.code).toBe(status.NOT_FOUND);
     } finally {
       admin.close();
@@ -165,7 +199,7 @@ describe('fault injection enabled', () => {
     await using gw = await startGateway({
       config: { faultInjection: { enabled: true, maxActiveFaults: 2 }, methods: { Sort: { versions: TMR } } },
     });
-    const admin = adminOf(gw);
+    const admin = adminClientOf(gw);
     try {
       expect((await inject(admin, { kind: FaultKind.FAULT_KIND_DELAY, delayMs: 1n })).response).toBeDefined();
       expect((await inject(admin, { kind: FaultKind.FAULT_KIND_DELAY, delayMs: 1n })).response).toBeDefined();
@@ -173,11 +207,10 @@ describe('fault injection enabled', () => {
       expect(third.error?.code).toBe(status.RESOURCE_EXHAUSTED);
       expect(third.error?.details).toContain('the cap is 2');
       // A call carrying its own faults needs a slot too.
-      const metadata = new Metadata();
-      metadata.set('x-nvote-fault', 'delay sort-merge delay_ms=1');
+      const metadata = faultMetadata('delay sort-merge delay_ms=1');
       const refused = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
       expect(refused.error?.code).toBe(status.RESOURCE_EXHAUSTED);
-      const cleared = await unary<{ cleared: number }>(cb => admin.clearFaults({ ids: [] }, new Metadata(), cb));
+      const cleared = await unary<{ cleared: number }>(cb => admin.clearFaults({ ids: [] }, faultMetadata(), cb));
       expect(cleared.response?.cleared).toBe(2);
       const allowed = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata });
       expect(allowed.response?.values).toEqual([1n, 2n, 3n]);
@@ -191,19 +224,19 @@ describe('fault injection enabled', () => {
     // the three calls below (a slow machine's calls span the 1 s probe tick) made 4 activations.
     const quiet = { probeIntervalMs: 600_000, idleProbeAfterMs: 600_000, selfTestIntervalMs: 600_000 };
     await using gw = await startGateway({ config: { faultInjection: { enabled: true }, methods: { Sort: { versions: TMR } }, health: quiet } });
-    const admin = adminOf(gw);
+    const admin = adminClientOf(gw);
     try {
       await inject(admin, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, activation: { $case: 'transient', value: { count: 3n } } });
       const transient = [];
       for (let i = 0; i < 5; i++) transient.push(await injectedOn(gw, `transient-${i}`));
       expect(transient).toEqual([['wrong_value@sort-heap'], ['wrong_value@sort-heap'], ['wrong_value@sort-heap'], [], []]);
-      expect((await unary<{ faults: unknown[] }>(cb => admin.listFaults({}, new Metadata(), cb))).response?.faults).toEqual([]);
+      expect((await unary<{ faults: unknown[] }>(cb => admin.listFaults({}, faultMetadata(), cb))).response?.faults).toEqual([]);
 
       const permanent = await inject(admin, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-radix'] });
       for (let i = 0; i < 3; i++) expect(await injectedOn(gw, `permanent-${i}`)).toEqual(['exception@sort-radix']);
-      const listed = await unary<{ faults: { activations: bigint }[] }>(cb => admin.listFaults({}, new Metadata(), cb));
+      const listed = await unary<{ faults: { activations: bigint }[] }>(cb => admin.listFaults({}, faultMetadata(), cb));
       expect(listed.response?.faults[0]?.activations).toBe(3n);
-      await unary(cb => admin.clearFaults({ ids: [permanent.response!.fault!.id] }, new Metadata(), cb));
+      await unary(cb => admin.clearFaults({ ids: [permanent.response!.fault!.id] }, faultMetadata(), cb));
       expect(await injectedOn(gw, 'permanent-after')).toEqual([]);
 
       const intermittent = { kind: FaultKind.FAULT_KIND_DELAY, delayMs: 1n, seed: 42n };
@@ -214,7 +247,7 @@ describe('fault injection enabled', () => {
       };
       const first = await inject(admin, { ...intermittent, activation: { $case: 'intermittent', value: { probability: 0.5 } } });
       const once = await pattern();
-      await unary(cb => admin.clearFaults({ ids: [first.response!.fault!.id] }, new Metadata(), cb));
+      await unary(cb => admin.clearFaults({ ids: [first.response!.fault!.id] }, faultMetadata(), cb));
       await inject(admin, { ...intermittent, activation: { $case: 'intermittent', value: { probability: 0.5 } } });
       const again = await pattern();
       // 60 draws at p = 0.5: 4 standard deviations is about ±15.

@@ -1,6 +1,8 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import type { Metadata} from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaultKind } from '../../voter/faults/fault-spec.js';
+import { faultMetadata } from '../helpers/fault-admin.js';
 import { call, errorInfoOf, outcomeOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const VALUES = [5n, -3n, 9_223_372_036_854_775_807n, 0n, -9_223_372_036_854_775_808n, 42n, 7n];
@@ -24,10 +26,10 @@ beforeAll(async () => {
 });
 afterAll(async () => gw.stop());
 
+/** Per-call faults, with the token that every fault-injection surface requires. */
 function withFaults(requestId: string, ...faults: string[]): Metadata {
-  const metadata = new Metadata();
+  const metadata = faultMetadata(...faults);
   metadata.set('x-request-id', requestId);
-  for (const fault of faults) metadata.add('x-nvote-fault', fault);
   return metadata;
 }
 
@@ -170,5 +172,21 @@ describe('per-call fault metadata is validated', () => {
     expect(ok.error?.details).toContain('"sort-nothing" is not a version of Sort');
     const twice = await sortWith(withFaults('bad-3', 'crash sort-heap', 'hang sort-heap'));
     expect(twice.error?.details).toContain('"sort-heap" already has a fault on this call');
+  });
+
+  it('refuses a well-formed header without the token, or with another, and plants nothing', async () => {
+    // Counted where a call's faults are planned, before anything runs.
+    const planted = async () => sample(await gw.metrics(), 'nvote_faults_injected_total', { method: 'Sort', version: 'sort-heap', kind: 'crash' }) ?? 0;
+    const before = await planted();
+    const wrongToken = withFaults('wrong-token', 'crash sort-heap');
+    wrongToken.set('authorization', 'Bearer not-the-token');
+    const tokenless = withFaults('no-token', 'crash sort-heap');
+    tokenless.remove('authorization');
+    for (const metadata of [tokenless, wrongToken]) {
+      const result = await sortWith(metadata);
+      expect(result.error?.code).toBe(status.UNAUTHENTICATED);
+      expect(errorInfoOf(result.error!).reason).toBe('UNAUTHENTICATED');
+    }
+    expect(await planted()).toBe(before);
   });
 });

@@ -12,8 +12,8 @@ import { resolveConfig } from '../../voter/config.js';
 import { faultStateIdentity, validateFaultState } from '../../voter/fault-state.js';
 import { builtInMethods } from '../../voter/methods/built-in.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
-import { FaultKind, plantFault } from '../helpers/fault-admin.js';
-import { call, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
+import { adminOf, FaultKind, plantFault } from '../helpers/fault-admin.js';
+import { call, reportOf, sample, startGateway, TEST_FAULT_TOKEN, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
 let directory: string;
@@ -57,7 +57,7 @@ describe('fault-management state across restarts', () => {
   it('restores a quarantine after a restart, before the first call, and logs its age', async () => {
     const first = await startGateway({ config: config() });
     try {
-      await plantFault(first.address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
+      await plantFault(adminOf(first), { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
       for (let i = 0; i < 3; i++) await sortReport(first);
       await vi.waitFor(async () => expect(sample(await first.metrics(), 'nvote_version_quarantined', { method: 'Sort', version: 'sort-heap' })).toBe(1), {
         timeout: 5_000,
@@ -104,7 +104,15 @@ describe('a gateway killed with SIGKILL between checkpoints', () => {
   beforeAll(buildIfStale, 150_000);
 
   it('leaves the last complete checkpoint, which the next gateway restores', async () => {
-    const settings = config({ checkpointIntervalMs: 200, listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'info' });
+    // The compiled gateway gets no test token by default: it needs one to enable fault injection at all.
+    const settings = config({
+      faultInjection: { enabled: true, token: TEST_FAULT_TOKEN },
+      checkpointIntervalMs: 200,
+      listen: '127.0.0.1:0',
+      metricsListen: '127.0.0.1:0',
+      adminListen: '127.0.0.1:0',
+      logLevel: 'info',
+    });
     const configFile = join(directory, 'config.json');
     await writeFile(configFile, JSON.stringify(settings));
     const identity = faultStateIdentity(resolveConfig(settings, builtInMethods));
@@ -114,19 +122,22 @@ describe('a gateway killed with SIGKILL between checkpoints', () => {
     });
     const exited = new Promise<NodeJS.Signals | null>(resolve => child.on('exit', (_code, signal) => resolve(signal)));
     try {
-      const address = await new Promise<string>((resolve, reject) => {
+      const { address, admin } = await new Promise<{ address: string; admin: string }>((resolve, reject) => {
         let buffered = '';
         child.stdout.on('data', (chunk: Buffer) => {
           buffered += chunk.toString();
           const lines = buffered.split('\n');
           const listening = lines.find(line => line.includes('nvote gateway listening'));
-          if (listening !== undefined && lines.some(line => line.includes('versions loaded'))) resolve((JSON.parse(listening) as { grpc: string }).grpc);
+          if (listening === undefined || !lines.some(line => line.includes('versions loaded'))) return;
+          const addresses = JSON.parse(listening) as { grpc: string; admin?: string };
+          if (addresses.admin === undefined) reject(new Error(`no admin address in ${listening}`));
+          else resolve({ address: addresses.grpc, admin: addresses.admin });
         });
         void exited.then(signal => reject(new Error(`gateway exited (${signal}) before it was ready`)));
       });
       const client = new ComputeServiceClient(address, credentials.createInsecure());
       try {
-        await plantFault(address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
+        await plantFault(admin, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
         const sortOnce = () => call(client.sort.bind(client), { values: [3n, 1n, 2n] }, { deadlineMs: 5_000 });
         for (let i = 0; i < 3; i++) await sortOnce();
         // Wait for a checkpoint that holds the quarantine, then make more calls: their verdicts

@@ -1,4 +1,4 @@
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FaultInjectionServiceClient,
@@ -6,6 +6,7 @@ import {
   type FaultSpec,
   type InjectFaultResponse,
 } from '../../voter/gen/nvote/v1/fault_injection_service.js';
+import { adminOf, faultMetadata } from '../helpers/fault-admin.js';
 import { checkHealth, watchHealth } from '../helpers/health.js';
 import { call, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
@@ -36,12 +37,12 @@ function inject(client: FaultInjectionServiceClient, fields: Partial<FaultSpec>)
     ...fields,
   };
   return new Promise((resolve, reject) =>
-    client.injectFault({ spec }, new Metadata(), (error: ServiceError | null, response) => (error ? reject(error) : resolve(response))),
+    client.injectFault({ spec }, faultMetadata(), (error: ServiceError | null, response) => (error ? reject(error) : resolve(response))),
   );
 }
 
 function clearAll(client: FaultInjectionServiceClient): Promise<void> {
-  return new Promise((resolve, reject) => client.clearFaults({ ids: [] }, new Metadata(), error => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) => client.clearFaults({ ids: [] }, faultMetadata(), error => (error ? reject(error) : resolve())));
 }
 
 async function healthOf(gw: Gateway, name: string): Promise<string | undefined> {
@@ -59,7 +60,7 @@ async function startWithFaultInjection(): Promise<{ gw: Gateway; client: FaultIn
       quarantine: { enabled: false },
     },
   });
-  admin = new FaultInjectionServiceClient(gateway.address, credentials.createInsecure());
+  admin = new FaultInjectionServiceClient(adminOf(gateway), credentials.createInsecure());
   return { gw: gateway, client: admin };
 }
 
@@ -78,6 +79,9 @@ describe('health tells what the versions do', () => {
       expect(await healthOf(gw, SERVICE)).toBe('NOT_SERVING');
       expect(await healthOf(gw, EVALUATE)).toBe('SERVING');
       expect(await healthOf(gw, '')).toBe('SERVING');
+      // The admin listener's health is of the listener alone: it knows nothing of the methods.
+      expect(await checkHealth(adminOf(gw), '')).toEqual({ status: 'SERVING' });
+      expect(await checkHealth(adminOf(gw), SORT)).toEqual({ code: status.NOT_FOUND });
 
       await clearAll(client);
       // No traffic needed: probes of the failing versions bring the method back.

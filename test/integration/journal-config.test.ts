@@ -1,8 +1,8 @@
-import { Metadata } from '@grpc/grpc-js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { faultMetadata } from '../helpers/fault-admin.js';
 import { call, sample, startGateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
@@ -17,10 +17,8 @@ describe('the disagreement journal as configured', () => {
         // The unanimous call first: after the crash below, a straggler of the restarted version
         // could make a later call's vote not unanimous, and rightly journaled.
         await call(gw.client.sort.bind(gw.client), { values: [1n] }, { deadlineMs: 5_000 });
-        const metadata = new Metadata();
+        const metadata = faultMetadata('crash sort-heap', 'exception sort-radix');
         metadata.set('x-request-id', 'journaled-1');
-        metadata.add('x-nvote-fault', 'crash sort-heap');
-        metadata.add('x-nvote-fault', 'exception sort-radix');
         await call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { metadata, deadlineMs: 5_000 });
         await vi.waitFor(
           async () =>

@@ -7,6 +7,7 @@ import {
   type ReinstateResponse,
   type RunSelfTestResponse,
 } from '../../voter/gen/nvote/v1/operator_service.js';
+import { adminOf } from '../helpers/fault-admin.js';
 import { reflect } from '../helpers/reflection.js';
 import { call, reportOf, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
@@ -33,6 +34,8 @@ async function voters(gw: Gateway): Promise<string[]> {
 describe('the operator service', () => {
   it('is neither served nor described unless enabled', async () => {
     await using gw = await startGateway({ config: { methods: { Sort: { versions: TMR } } } });
+    // Nothing enabled that needs it: no admin listener at all.
+    expect(gw.admin).toBeUndefined();
     const operator = new OperatorServiceClient(gw.address, credentials.createInsecure());
     try {
       expect((await unary<GetStandingResponse>(cb => operator.getStanding({ method: '' }, bearer(), cb))).error?.code).toBe(status.UNIMPLEMENTED);
@@ -44,9 +47,16 @@ describe('the operator service', () => {
 
   it('quarantines and reinstates by hand, refuses what would break the majority, and runs self-tests now', async () => {
     await using gw = await startGateway({ config: { methods: { Sort: { versions: TMR } }, operator: { enabled: true, token: TOKEN } } });
-    const operator = new OperatorServiceClient(gw.address, credentials.createInsecure());
+    const operator = new OperatorServiceClient(adminOf(gw), credentials.createInsecure());
+    const onCompute = new OperatorServiceClient(gw.address, credentials.createInsecure());
     try {
-      expect((await reflect(gw.address, 'nvote.v1.ComputeService')).services).toContain('nvote.v1.OperatorService');
+      // Served and described on the admin listener only: reaching the compute port is not enough to stand a version down.
+      const admin = await reflect(adminOf(gw), 'nvote.v1.OperatorService');
+      expect(admin.services).toContain('nvote.v1.OperatorService');
+      expect(admin.services).not.toContain('nvote.v1.ComputeService');
+      expect(admin.files).toBeGreaterThan(0);
+      expect((await reflect(gw.address, 'nvote.v1.ComputeService')).services).not.toContain('nvote.v1.OperatorService');
+      expect((await unary<GetStandingResponse>(cb => onCompute.getStanding({ method: '' }, bearer(), cb))).error?.code).toBe(status.UNIMPLEMENTED);
       expect((await unary<GetStandingResponse>(cb => operator.getStanding({ method: '' }, new Metadata(), cb))).error?.code).toBe(status.UNAUTHENTICATED);
       expect((await unary<GetStandingResponse>(cb => operator.getStanding({ method: '' }, bearer('x'.repeat(32)), cb))).error?.code).toBe(status.UNAUTHENTICATED);
 
@@ -78,6 +88,7 @@ describe('the operator service', () => {
       expect(await voters(gw)).toEqual(TMR);
     } finally {
       operator.close();
+      onCompute.close();
     }
   });
 });

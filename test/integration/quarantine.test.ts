@@ -1,6 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
-import { clearFaults, FaultKind, plantFault } from '../helpers/fault-admin.js';
+import { adminOf, clearFaults, faultMetadata, FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
@@ -23,7 +23,7 @@ async function quarantined(gw: Gateway, version: string): Promise<number | undef
 describe('quarantine through the real gateway', () => {
   it('takes a permanently wrong version out of the vote, and brings it back once its fault is cleared', async () => {
     await using gw = await startGateway({ config: CONFIG });
-    const planted = await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
+    const planted = await plantFault(adminOf(gw), { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
     // Clients' calls and self-tests both count against it, so it may go before the third call.
     for (let i = 0; i < 3; i++) expect((await sort(gw)).values).toEqual([1n, 2n, 3n]);
     // The last verdict may reach the observers just after its answer reached the client.
@@ -35,7 +35,7 @@ describe('quarantine through the real gateway', () => {
     expect(report.versions.map(version => version.version)).toEqual(['sort-merge', 'sort-radix']);
 
     // Probes go on failing while the fault stands; once it is cleared, they pass and reinstate it.
-    await clearFaults(gw.address, [planted]);
+    await clearFaults(adminOf(gw), [planted]);
     await vi.waitFor(async () => expect(await quarantined(gw, 'sort-heap')).toBe(0), { timeout: 10_000, interval: 20 });
     const back = await sort(gw);
     expect(back.report.configuredVersions).toBe(3);
@@ -46,11 +46,7 @@ describe('quarantine through the real gateway', () => {
 
   it('does not count a fault planted on one call (x-nvote-fault) against the version', async () => {
     await using gw = await startGateway({ config: CONFIG });
-    for (let i = 0; i < 5; i++) {
-      const metadata = new Metadata();
-      metadata.set('x-nvote-fault', 'wrong_value sort-heap');
-      expect((await sort(gw, metadata)).values).toEqual([1n, 2n, 3n]);
-    }
+    for (let i = 0; i < 5; i++) expect((await sort(gw, faultMetadata('wrong_value sort-heap'))).values).toEqual([1n, 2n, 3n]);
     expect(await quarantined(gw, 'sort-heap')).toBe(0);
   });
 
@@ -65,7 +61,7 @@ describe('quarantine through the real gateway', () => {
       }
       return Infinity;
     };
-    await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-heap'] });
+    await plantFault(adminOf(gw), { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-heap'] });
     // On failure, say what quarantine made of it.
     const standings = async (): Promise<string> =>
       (await gw.metrics())
@@ -73,7 +69,7 @@ describe('quarantine through the real gateway', () => {
         .filter(line => /^nvote_(version_quarantined|method_degraded|quarantine_transitions_total)\{method="Sort"/.test(line))
         .join('\n');
     expect(await callUntil(async () => (await quarantined(gw, 'sort-heap')) === 1), await standings()).toBeLessThan(40);
-    await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-radix'] });
+    await plantFault(adminOf(gw), { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-radix'] });
     const degraded = async () => sample(await gw.metrics(), 'nvote_method_degraded', { method: 'Sort' }) === 1;
     expect(await callUntil(degraded), await standings()).toBeLessThan(40);
     expect(await quarantined(gw, 'sort-radix'), await standings()).toBe(0);

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { createFileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminOf } from '../helpers/fault-admin.js';
 import { askReflection } from '../helpers/reflection.js';
 import { startGateway, type Gateway } from '../helpers/start-gateway.js';
 
@@ -29,9 +30,9 @@ function strictRegistry(files: readonly FileDescriptorProto[]) {
   return createFileRegistry(first, name => files.find(file => file.name === name));
 }
 
-/** Every file the gateway sends for one request, parsed. */
-async function filesFor(request: Parameters<typeof askReflection>[1][number]): Promise<FileDescriptorProto[]> {
-  const [reply] = await askReflection(gateway.address, [request]);
+/** Every file the gateway (its compute port unless said) sends for one request, parsed. */
+async function filesFor(request: Parameters<typeof askReflection>[1][number], address = gateway.address): Promise<FileDescriptorProto[]> {
+  const [reply] = await askReflection(address, [request]);
   if (reply?.$case !== 'fileDescriptorResponse') throw new Error(`no files: ${JSON.stringify(reply)}`);
   return reply.value.fileDescriptorProto.map(bytes => fromBinary(FileDescriptorProtoSchema, bytes));
 }
@@ -79,12 +80,48 @@ describe('server reflection serves descriptors strict clients accept', () => {
     expect(strictRegistry(status).getMessage('google.rpc.Status')?.fields.map(field => field.name)).toEqual(['code', 'message', 'details']);
   });
 
-  it('answers NOT_FOUND for an unknown file or symbol, and never describes fault injection while it is off', async () => {
+  it('answers NOT_FOUND for an unknown file or symbol, and never describes the admin services while they are off', async () => {
     const replies = await askReflection(gateway.address, [
       { $case: 'fileByFilename', value: 'no/such.proto' },
       { $case: 'fileContainingSymbol', value: 'nvote.v1.FaultInjectionService' },
       { $case: 'fileByFilename', value: 'nvote/v1/fault_injection_service.proto' },
+      { $case: 'fileContainingSymbol', value: 'nvote.v1.OperatorService' },
     ]);
     for (const reply of replies) expect(reply).toMatchObject({ $case: 'errorResponse', value: { errorCode: 5 } });
+  });
+
+  it('describes the admin services on the admin listener alone, never on the compute port, while they are on', async () => {
+    await using withAdmin = await startGateway({ config: { faultInjection: { enabled: true }, operator: { enabled: true } } });
+    const [list, ...compute] = await askReflection(withAdmin.address, [
+      { $case: 'listServices', value: '' },
+      { $case: 'fileContainingSymbol', value: 'nvote.v1.FaultInjectionService' },
+      { $case: 'fileByFilename', value: 'nvote/v1/fault_injection_service.proto' },
+      { $case: 'fileContainingSymbol', value: 'nvote.v1.OperatorService' },
+      { $case: 'fileByFilename', value: 'nvote/v1/operator_service.proto' },
+    ]);
+    expect(list?.$case === 'listServicesResponse' ? list.value.service.map(service => service.name).sort() : list).toEqual([
+      'grpc.health.v1.Health',
+      'grpc.reflection.v1.ServerReflection',
+      'grpc.reflection.v1alpha.ServerReflection',
+      'nvote.v1.ComputeService',
+    ]);
+    for (const reply of compute) expect(reply).toMatchObject({ $case: 'errorResponse', value: { errorCode: 5 } });
+
+    // The admin listener: what it serves, as a strict client sees it, and nothing of the compute port.
+    const admin = adminOf(withAdmin);
+    const services = await bufCurl('--list-services', `http://${admin}`);
+    expect(services.trim().split('\n').sort()).toEqual([
+      'grpc.health.v1.Health',
+      'grpc.reflection.v1.ServerReflection',
+      'grpc.reflection.v1alpha.ServerReflection',
+      'nvote.v1.FaultInjectionService',
+      'nvote.v1.OperatorService',
+    ]);
+    const operator = strictRegistry(await filesFor({ $case: 'fileContainingSymbol', value: 'nvote.v1.OperatorService' }, admin));
+    expect(operator.getService('nvote.v1.OperatorService')?.methods.map(method => method.name)).toContain('Quarantine');
+    const faults = strictRegistry(await filesFor({ $case: 'fileByFilename', value: 'nvote/v1/fault_injection_service.proto' }, admin));
+    expect(faults.getService('nvote.v1.FaultInjectionService')?.methods.map(method => method.name)).toContain('InjectFault');
+    const [computeOnAdmin] = await askReflection(admin, [{ $case: 'fileContainingSymbol', value: 'nvote.v1.ComputeService' }]);
+    expect(computeOnAdmin).toMatchObject({ $case: 'errorResponse', value: { errorCode: 5 } });
   });
 });

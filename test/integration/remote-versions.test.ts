@@ -2,6 +2,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Verdict, type VoteReport } from '../../voter/gen/nvote/v1/vote_report.js';
 import type { VoteEvent } from '../../voter/pipeline/index.js';
+import { faultMetadata } from '../helpers/fault-admin.js';
 import { finalVotes } from '../helpers/final-votes.js';
 import { call, errorInfoOf, reportOf, startGateway, type Gateway } from '../helpers/start-gateway.js';
 import { startRemoteSort, type RemoteSort } from '../helpers/remote-sort.js';
@@ -95,9 +96,7 @@ describe('a remote version: a second gRPC server voting with two built-in versio
   it('emulates injected faults at the client side of the remote call, and masks them', async () => {
     remote.behave('right');
     for (const kind of ['crash', 'exception', 'hang', 'wrong_value']) {
-      const metadata = new Metadata();
-      metadata.set('x-nvote-fault', `${kind} sort-remote`);
-      const result = await sortCall(gateway, VALUES, metadata);
+      const result = await sortCall(gateway, VALUES, faultMetadata(`${kind} sort-remote`));
       expect(result.response?.values, kind).toEqual(SORTED);
       const report = reportOf(result.trailers);
       expect(report.versions.find(entry => entry.version === 'sort-remote')?.injectedFault, kind).toBe(kind);

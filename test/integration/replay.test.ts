@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplayCommand } from '../../tools/cli/replay-command.js';
@@ -11,6 +11,7 @@ import { FaultInjectionServiceClient, FaultKind, type FaultSpec, type InjectFaul
 import { createDisagreementJournal, resolveJournalSettings, type DisagreementJournal } from '../../voter/journal/index.js';
 import type { VoteObserver } from '../../voter/pipeline/index.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
+import { adminOf, faultMetadata } from '../helpers/fault-admin.js';
 import { call, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-heap', 'sort-merge', 'sort-radix'];
@@ -29,9 +30,8 @@ const settledSignal: VoteObserver = { name: 'settled-signal', voteEnded: ({ requ
 
 async function sortSettled(requestId: string, ...faults: string[]): Promise<void> {
   const done = new Promise<void>(resolve => settled.set(requestId, resolve));
-  const metadata = new Metadata();
+  const metadata = faultMetadata(...faults);
   metadata.set('x-request-id', requestId);
-  for (const fault of faults) metadata.add('x-nvote-fault', fault);
   const result = await call(gw.client.sort.bind(gw.client), { values: VALUES }, { metadata, deadlineMs: 5_000 });
   expect(result.error).toBeUndefined();
   await done;
@@ -40,14 +40,14 @@ async function sortSettled(requestId: string, ...faults: string[]): Promise<void
 function plant(kind: FaultKind, version: string, delayMs = 0n): Promise<string> {
   const spec: FaultSpec = { kind, method: 'Sort', versions: [version], activation: { $case: 'permanent', value: {} }, delayMs, durationMs: 0n, seed: 0n };
   return new Promise((resolve, reject) =>
-    admin.injectFault({ spec }, new Metadata(), (error: ServiceError | null, response: InjectFaultResponse) =>
+    admin.injectFault({ spec }, faultMetadata(), (error: ServiceError | null, response: InjectFaultResponse) =>
       error === null && response.fault !== undefined ? resolve(response.fault.id) : reject(error ?? new Error('no fault in the answer')),
     ),
   );
 }
 
 function clear(ids: string[]): Promise<void> {
-  return new Promise((resolve, reject) => admin.clearFaults({ ids }, new Metadata(), error => (error === null ? resolve() : reject(error))));
+  return new Promise((resolve, reject) => admin.clearFaults({ ids }, faultMetadata(), error => (error === null ? resolve() : reject(error))));
 }
 
 async function replay(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -75,7 +75,8 @@ beforeAll(async () => {
     config: { faultInjection: { enabled: true }, methods: { Sort: { versions: TMR } }, stragglerGraceMs: 10_000 },
     observers: [journal, settledSignal],
   });
-  admin = new FaultInjectionServiceClient(gw.address, credentials.createInsecure());
+  // Faults are planted on the admin listener; the replay goes to the compute port.
+  admin = new FaultInjectionServiceClient(adminOf(gw), credentials.createInsecure());
   await sortSettled('unanimous-1');
   await sortSettled('dissent', 'wrong_value sort-heap');
   await sortSettled('unanimous-2');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SortResponse } from '../../voter/gen/nvote/v1/compute_service.js';
 import { sortMethod } from '../../voter/methods/sort.js';
 import { sortWithFixtures } from '../fixtures/sort-with-fixtures.js';
+import { faultMetadata } from '../helpers/fault-admin.js';
 import { checkHealth } from '../helpers/health.js';
 import { call, errorInfoOf, outcomeOf, sample, startGateway, type CallResult, type Gateway } from '../helpers/start-gateway.js';
 
@@ -280,8 +281,7 @@ describe('a storm of crashing workers', () => {
     };
     // A crash planned on every call: a straggler not yet started when its vote is decided is
     // dropped (it would cost nothing, and crash nothing), a fault the call's metadata plants always runs.
-    const crashPlanned = new Metadata();
-    crashPlanned.set('x-nvote-fault', 'crash fixture-exits');
+    const crashPlanned = faultMetadata('crash fixture-exits');
     const sortAndSample = async (): Promise<void> => {
       const failure = await sortOnce(gateway, undefined, crashPlanned);
       if (failure !== undefined) failures.push(failure);

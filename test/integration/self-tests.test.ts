@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FaultKind, plantFault } from '../helpers/fault-admin.js';
+import { adminOf, FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
@@ -32,7 +32,7 @@ describe('watchdog self-tests through the real gateway', () => {
         quarantine: { enabled: false },
       },
     });
-    const plant = (kind: FaultKind, version: string) => plantFault(gw.address, { kind, versions: [version] });
+    const plant = (kind: FaultKind, version: string) => plantFault(adminOf(gw), { kind, versions: [version] });
     await plant(FaultKind.FAULT_KIND_WRONG_VALUE, 'sort-heap');
     await plant(FaultKind.FAULT_KIND_HANG, 'sort-radix');
     await vi.waitFor(

@@ -1,12 +1,14 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
 import { Verdict } from '../../voter/gen/nvote/v1/vote_report.js';
-import { call, errorInfoOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
+import { call, errorInfoOf, FAULT_AUTHORIZATION, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
 
 function sortWith(gw: Gateway, headers: Record<string, string[]> = {}) {
   const metadata = new Metadata();
+  // Per-call faults count only with the fault-injection token.
+  if (headers['x-nvote-fault'] !== undefined) metadata.set('authorization', FAULT_AUTHORIZATION);
   for (const [name, values] of Object.entries(headers)) for (const value of values) metadata.add(name, value);
   return call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { metadata, deadlineMs: 5_000 });
 }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { credentials, Metadata, status } from '@grpc/grpc-js';
+import { credentials, status } from '@grpc/grpc-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ComputeServiceClient } from '../../voter/gen/nvote/v1/compute_service.js';
 import { buildIfStale, ROOT } from '../helpers/compiled.js';
-import { call, errorInfoOf, sample, startGateway, type CallResult } from '../helpers/start-gateway.js';
+import { faultMetadata } from '../helpers/fault-admin.js';
+import { call, errorInfoOf, sample, startGateway, TEST_FAULT_TOKEN, type CallResult } from '../helpers/start-gateway.js';
 
 const GRACE_MS = 1_000;
 // What the README promises beyond the grace: answering, flushing, closing pools and listeners.
@@ -14,9 +15,8 @@ const CALLS = 16;
 /** Evaluate calls whose two of three versions are delayed 9 s: they cannot finish within the grace. */
 function slowCalls(client: ComputeServiceClient): Promise<CallResult<unknown>>[] {
   return Array.from({ length: CALLS }, (_, i) => {
-    const metadata = new Metadata();
+    const metadata = faultMetadata('delay evaluate-pratt,evaluate-shunting-yard delay_ms=9000');
     metadata.set('x-request-id', `slow-${i}`);
-    metadata.set('x-nvote-fault', 'delay evaluate-pratt,evaluate-shunting-yard delay_ms=9000');
     return call(client.evaluate.bind(client), { expression: '1+2' }, { metadata, deadlineMs: 30_000 });
   });
 }
@@ -47,21 +47,24 @@ describe('shutdown', () => {
     it('exits 0 on SIGTERM within the grace plus its bound, having answered every call in flight', async () => {
       const child = spawn(
         process.execPath,
-        [join(ROOT, 'dist/voter/main.js'), '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--fault-injection'],
-        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NVOTE_CONFIG: '' } },
+        // A free admin port too: the default 50052 may be taken. Fault injection needs the token.
+        [join(ROOT, 'dist/voter/main.js'), '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--fault-injection'],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NVOTE_CONFIG: '', NVOTE_FAULT_INJECTION_TOKEN: TEST_FAULT_TOKEN } },
       );
       const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
       try {
-        const address = await new Promise<{ grpc: string; metrics: string }>((resolve, reject) => {
+        const address = await new Promise<{ grpc: string; metrics: string; admin?: string }>((resolve, reject) => {
           let buffered = '';
           child.stdout.on('data', (chunk: Buffer) => {
             buffered += chunk.toString();
             const line = buffered.split('\n').find(candidate => candidate.includes('versions loaded'));
             const listening = buffered.split('\n').find(candidate => candidate.includes('nvote gateway listening'));
-            if (line !== undefined && listening !== undefined) resolve(JSON.parse(listening) as { grpc: string; metrics: string });
+            if (line !== undefined && listening !== undefined) resolve(JSON.parse(listening) as { grpc: string; metrics: string; admin?: string });
           });
           void exited.then(code => reject(new Error(`gateway exited ${code} before it was ready`)));
         });
+        // The admin listener opened where it was told; the faults below travel on the compute calls.
+        expect(address.admin).toMatch(/^127\.0\.0\.1:\d+$/);
         const client = new ComputeServiceClient(address.grpc, credentials.createInsecure());
         try {
           const pending = slowCalls(client);

@@ -1,13 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
-import { FaultKind, plantFault } from '../helpers/fault-admin.js';
+import { adminOf, FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, outcomeOf, reportOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const TMR = ['sort-merge', 'sort-heap', 'sort-radix'];
 
 /** The same transient fault (its next call only) in two of three versions: a double fault once. */
 async function plantTransientPair(gw: Gateway): Promise<void> {
-  await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-heap', 'sort-radix'], activation: { $case: 'transient', value: { count: 1n } } });
+  await plantFault(adminOf(gw), { kind: FaultKind.FAULT_KIND_EXCEPTION, versions: ['sort-heap', 'sort-radix'], activation: { $case: 'transient', value: { count: 1n } } });
 }
 
 const sort = (gw: Gateway) => call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { deadlineMs: 5_000 });

@@ -1,20 +1,18 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
-import { FaultKind, plantFault } from '../helpers/fault-admin.js';
+import { adminOf, faultMetadata, FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, outcomeOf, sample, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
 const FIVE = ['sort-merge', 'sort-heap', 'sort-radix', 'sort-typed-array', 'sort-shell'];
 
 /** sort-heap permanently wrong, for ten calls: enough history for its weight to fall to nothing. */
 async function teachHistory(gw: Gateway): Promise<void> {
-  await plantFault(gw.address, { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
+  await plantFault(adminOf(gw), { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
   for (let i = 0; i < 10; i++) expect((await sortWith(gw)).response?.values).toEqual([1n, 2n, 3n]);
 }
 
 function sortWith(gw: Gateway, ...faults: string[]) {
-  const metadata = new Metadata();
-  for (const fault of faults) metadata.add('x-nvote-fault', fault);
-  return call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { metadata, deadlineMs: 5_000 });
+  return call(gw.client.sort.bind(gw.client), { values: [3n, 1n, 2n] }, { metadata: faultMetadata(...faults), deadlineMs: 5_000 });
 }
 
 // Quarantine and time redundancy off, so that what differs is the voter alone.

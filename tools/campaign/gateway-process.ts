@@ -16,6 +16,8 @@ export interface GatewayProcess {
   readonly pid: number;
   readonly grpc: string;
   readonly metrics: string;
+  /** The admin listener (fault injection, operator service), when the configuration enables one. */
+  readonly admin: string | undefined;
   /** Settles when the process exits, for whatever reason. */
   readonly exited: Promise<GatewayExit>;
   /** The last lines the process wrote to stderr (a fatal error ends up there). */
@@ -46,7 +48,7 @@ export interface GatewayProcessOptions {
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'nvote-gateway-'));
   const configFile = join(directory, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', ...options.config }));
+  writeFileSync(configFile, JSON.stringify({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', adminListen: '127.0.0.1:0', ...options.config }));
   const child = spawn(process.execPath, [options.main, '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NVOTE_CONFIG: '', NVOTE_LISTEN: '', NVOTE_METRICS_LISTEN: '' },
@@ -57,20 +59,20 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   const exited = new Promise<GatewayExit>(resolve => child.on('exit', (code, signal) => resolve({ code, signal })));
   void exited.then(() => rmSync(directory, { recursive: true, force: true }));
 
-  const addresses = await new Promise<{ grpc: string; metrics: string }>((resolve, reject) => {
+  const addresses = await new Promise<{ grpc: string; metrics: string; admin: string | undefined }>((resolve, reject) => {
     let pending = '';
-    let listening: { grpc: string; metrics: string } | undefined;
+    let listening: { grpc: string; metrics: string; admin?: string } | undefined;
     let done = false;
     child.stdout.on('data', (chunk: Buffer) => {
       if (done) return;
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.includes('"nvote gateway listening"')) listening = JSON.parse(line) as { grpc: string; metrics: string };
+        if (line.includes('"nvote gateway listening"')) listening = JSON.parse(line) as { grpc: string; metrics: string; admin?: string };
         const ready = options.waitForVersions === true ? line.includes('"msg":"versions loaded') || line.includes('did not start') : listening !== undefined;
         if (ready && listening !== undefined) {
           done = true;
-          resolve({ grpc: listening.grpc, metrics: listening.metrics });
+          resolve({ grpc: listening.grpc, metrics: listening.metrics, admin: listening.admin });
           return;
         }
       }

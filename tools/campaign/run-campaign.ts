@@ -11,6 +11,8 @@ import type { CaseSource } from './case-source.js';
 
 export interface CampaignTarget {
   readonly address: string;
+  /** The gateway's admin listener: intermittent faults are planted there (per-call ones travel as metadata). */
+  readonly admin?: string;
   /** Bearer token for the fault-injection surface, when the gateway requires one. */
   readonly token?: string;
 }
@@ -56,8 +58,11 @@ export async function runCampaign(
   for (const method of plan.methods) {
     if (!cases.methods.includes(method)) throw new CampaignError(`no workload for ${method}`);
   }
+  if (plan.faults.mode !== 'per_call' && target.admin === undefined) {
+    throw new CampaignError(`intermittent faults are planted through the gateway's admin listener: pass its address with --admin HOST:PORT`);
+  }
   const caller = createComputeCaller(target.address);
-  const admin = new FaultInjectionServiceClient(target.address, credentials.createInsecure());
+  const admin = new FaultInjectionServiceClient(target.admin ?? target.address, credentials.createInsecure());
   const started = performance.now();
   const startedAt = new Date().toISOString();
   try {
@@ -90,7 +95,7 @@ export async function runCampaign(
         if (planted.length > 0) {
           await adminCall(cb => admin.clearFaults({ ids: planted }, metadataWith(target), cb)).catch((error: unknown) => {
             const details = (error as { details?: string }).details ?? (error as Error).message;
-            throw new CampaignError(`cannot clear the faults planted at ${target.address}: ${details}`);
+            throw new CampaignError(`cannot clear the faults planted at ${target.admin ?? target.address}: ${details}`);
           });
         }
       }
@@ -213,7 +218,7 @@ async function plantIntermittent(
   } catch (error) {
     if (ids.length > 0) await adminCall(cb => admin.clearFaults({ ids }, metadataWith(target), cb)).catch(() => undefined);
     const details = (error as { details?: string }).details ?? (error as Error).message;
-    throw new CampaignError(`cannot inject faults at ${target.address}: ${details} (is the gateway started with --fault-injection?)`);
+    throw new CampaignError(`cannot inject faults at ${target.admin ?? target.address}: ${details} (is it the admin listener of a gateway started with --fault-injection?)`);
   }
   return ids;
 }

@@ -1,6 +1,8 @@
 import { UsageError } from './usage-error.js';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:50051';
+/** The gateway's admin listener (fault injection, operator service), as the gateway defaults it. */
+export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:50052';
 
 const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
 
@@ -20,9 +22,18 @@ export function parseAddress(text: string, source: string): string {
 
 /** The gateway: --address, else NVOTE_ADDRESS, else the default. An empty NVOTE_ADDRESS is a mistake, not "unset". */
 export function resolveAddress(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return resolveFrom(flag, env, 'NVOTE_ADDRESS', DEFAULT_ADDRESS);
+}
+
+/** The gateway's admin listener: --address, else NVOTE_ADMIN_ADDRESS, else the default. */
+export function resolveAdminAddress(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return resolveFrom(flag, env, 'NVOTE_ADMIN_ADDRESS', DEFAULT_ADMIN_ADDRESS);
+}
+
+function resolveFrom(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, variable: string, fallback: string): string {
   if (flag !== undefined) return parseAddress(flag, '--address');
-  const fromEnv = env['NVOTE_ADDRESS'];
-  if (fromEnv === undefined) return DEFAULT_ADDRESS;
-  if (fromEnv.trim() === '') throw new UsageError(`NVOTE_ADDRESS is empty; set it to HOST:PORT, or unset it for ${DEFAULT_ADDRESS}`);
-  return parseAddress(fromEnv, 'NVOTE_ADDRESS');
+  const fromEnv = env[variable];
+  if (fromEnv === undefined) return fallback;
+  if (fromEnv.trim() === '') throw new UsageError(`${variable} is empty; set it to HOST:PORT, or unset it for ${fallback}`);
+  return parseAddress(fromEnv, variable);
 }

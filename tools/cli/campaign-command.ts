@@ -3,6 +3,7 @@
  * bounded fault-injection campaign, checks every answer against the campaign's own references,
  * and reports the outcome against the reliability model.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ import type { CliIo } from './cli-io.js';
 
 export const CAMPAIGN_USAGE = `usage: nvote campaign [options]
   --target HOST:PORT   gateway to test (started with --fault-injection); default: start one on 127.0.0.1
+  --admin HOST:PORT    the target's admin listener, where --p and --sweep plant their faults
   --token TOKEN        bearer token of the target's fault injection (default: NVOTE_FAULT_INJECTION_TOKEN)
   --requests N         requests per fault setting (default 1000)
   --concurrency N      calls in flight (default 8)
@@ -60,6 +62,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
       args: [...args],
       options: {
         target: { type: 'string' },
+        admin: { type: 'string' },
         token: { type: 'string' },
         requests: { type: 'string' },
         concurrency: { type: 'string' },
@@ -99,6 +102,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
       throw new PlanError([`--retry: must be an integer from 0 to 10 (got ${values.retry})`]);
     }
     if (retryAttempts !== undefined && values.target !== undefined) throw new PlanError(['--retry: applies to the campaign\'s own gateway only, not to --target']);
+    if (values.admin !== undefined && values.target === undefined) throw new PlanError(["--admin: the admin listener of --target; the campaign's own gateway has its own"]);
     minAgreement = values.weighted === undefined ? undefined : Number(values.weighted);
     if (minAgreement !== undefined && !(Number.isInteger(minAgreement) && minAgreement >= 2)) {
       throw new PlanError([`--weighted: the fewest versions that must agree, an integer of at least 2 (got ${values.weighted})`]);
@@ -115,17 +119,22 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
   let gateway: GatewayProcess | undefined;
   let gatewayExit: GatewayExit | undefined;
   let address = values.target === undefined ? undefined : parseAddress(values.target, '--target');
+  let admin = values.admin === undefined ? undefined : parseAddress(values.admin, '--admin');
   const fromEnv = io.env[TOKEN_VARIABLE];
-  const token = values.token ?? (fromEnv === '' ? undefined : fromEnv);
+  let token = values.token ?? (fromEnv === '' ? undefined : fromEnv);
   try {
     if (address === undefined) {
+      // The gateway's own fault injection always needs a token; this one lives as long as the run.
+      token = randomBytes(16).toString('hex');
       gateway = await startLocalGateway(
         plan,
         { quarantine: values.quarantine === true, retryAttempts: retryAttempts ?? 0, ...(minAgreement === undefined ? {} : { minAgreement }) },
         values['gateway-log'],
+        token,
       );
       void gateway.exited.then(exit => (gatewayExit = exit));
       address = gateway.grpc;
+      admin = gateway.admin;
       io.stderr.write(`campaign: started a gateway with fault injection on ${address} (pid ${gateway.pid})\n`);
     }
     const progress = createProgress(io.stderr);
@@ -135,7 +144,7 @@ export async function runCampaignCommand(args: readonly string[], io: CampaignCo
     const cases = createThreadedCaseSource();
     let run;
     try {
-      run = await runCampaign(plan, cases, { address, ...(token === undefined ? {} : { token }) }, {
+      run = await runCampaign(plan, cases, { address, ...(admin === undefined ? {} : { admin }), ...(token === undefined ? {} : { token }) }, {
         onPhase: (phase, index, count) => {
           if (index === 0 && gateway !== undefined) void sampleGateway(gateway).then(sample => (before = sample));
           progress.phase(`${phase.label} (${index + 1} of ${count})`);
@@ -255,6 +264,7 @@ function startLocalGateway(
   plan: CampaignPlan,
   adaptive: { quarantine: boolean; retryAttempts: number; minAgreement?: number },
   logFile: string | undefined,
+  token: string,
 ): Promise<GatewayProcess> {
   const { minAgreement } = adaptive;
   return startGatewayProcess({
@@ -275,7 +285,7 @@ function startLocalGateway(
       // warm, that burst waits for every version's second thread to start at once on a few cores
       // (1,000 calls at c=64 on two cores: 12 unanswered, all in the first two seconds; 1 with both).
       minThreadsPerVersion: 2,
-      faultInjection: { enabled: true, maxActiveFaults: 10_000 },
+      faultInjection: { enabled: true, token, maxActiveFaults: 10_000 },
       // The independent-fault model assumes every version keeps voting; with quarantine on, a
       // version under intermittent faults leaves the vote, and the campaign measures that instead.
       quarantine: { enabled: adaptive.quarantine },

@@ -11,7 +11,7 @@ import {
   type FaultSpec,
 } from '../../voter/gen/nvote/v1/fault_injection_service.js';
 import { FAULT_KINDS, wireFaultKind, type FaultKind } from '../campaign/fault-kinds.js';
-import { resolveAddress } from './address.js';
+import { resolveAdminAddress } from './address.js';
 import type { CliIo } from './cli-io.js';
 import { formatFailure } from './format-failure.js';
 import { UsageError } from './usage-error.js';
@@ -36,7 +36,7 @@ export const FAULTS_USAGE = `usage: nvote faults inject KIND VERSION[,VERSION...
            --seed         replays activation and corruption (same seed, same request ids)
   list     prints the active faults, oldest first, as JSON
   clear    clears the faults named, or every fault when none is named
-  --address HOST:PORT  the gateway (default: NVOTE_ADDRESS, else 127.0.0.1:50051)
+  --address HOST:PORT  the gateway's admin listener (default: NVOTE_ADMIN_ADDRESS, else 127.0.0.1:50052)
   --token TOKEN        the gateway's fault-injection token (default: ${TOKEN_VARIABLE})
   --timeout-ms MS      the call's deadline (default ${DEFAULT_TIMEOUT_MS})
   exit status: 0 done, 1 the gateway refused, 2 bad usage`;
@@ -95,7 +95,7 @@ export async function runFaultsCommand(args: readonly string[], io: CliIo): Prom
   const problems: string[] = [];
   const timeoutMs = integer('timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS, 1, 3_600_000, problems);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
-  const address = resolveAddress(values.address, io.env);
+  const address = resolveAdminAddress(values.address, io.env);
   const metadata = new Metadata();
   const token = tokenOf(values.token, io.env);
   if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
@@ -105,7 +105,7 @@ export async function runFaultsCommand(args: readonly string[], io: CliIo): Prom
     const result = await send(client, metadata, timeoutMs);
     if (result.status !== status.OK || result.response === undefined) {
       io.stderr.write(formatFailure(result));
-      if (result.status === status.UNIMPLEMENTED) io.stderr.write('(is the gateway started with --fault-injection?)\n');
+      if (result.status === status.UNIMPLEMENTED) io.stderr.write('(is this the admin listener of a gateway started with --fault-injection?)\n');
       if (result.status === status.UNAUTHENTICATED) io.stderr.write(`(pass the gateway's token with --token or ${TOKEN_VARIABLE})\n`);
       return 1;
     }

@@ -2,14 +2,13 @@ import type { Server, StatusObject } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { NvoteError } from '../errors.js';
-import type { FaultInjection } from '../faults/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { VotePipeline } from '../pipeline/index.js';
 import { createAdmissionInterceptor, type CallGate } from './admission-interceptor.js';
 import { callBudgetMs } from './call-budget.js';
 import { bindServer, createGrpcServer } from './create-grpc-server.js';
-import { addFaultInjectionService, FAULT_INJECTION_SERVICE } from './fault-injection-service.js';
-import { addOperatorService, OPERATOR_SERVICE, type OperatorControl } from './operator-service.js';
+import { FAULT_INJECTION_SERVICE } from './fault-injection-service.js';
+import { OPERATOR_SERVICE } from './operator-service.js';
 import { createInFlightCalls } from './in-flight-calls.js';
 import { pathOf, serverDefinitionOf } from './method-definitions.js';
 import { createServerMetricsInterceptor } from './server-metrics-interceptor.js';
@@ -25,16 +24,17 @@ export interface GrpcEdgeOptions {
   readonly healthNames: readonly string[];
   readonly metrics: Metrics;
   readonly logger: Logger;
-  /** Present only when fault injection is enabled: its admin service is served and described. */
-  readonly faultInjection?: FaultInjection;
-  /** Present only when the operator service is enabled: it is served and described. */
-  readonly operator?: OperatorControl;
   readonly descriptorSets: readonly Buffer[];
 }
 
-/** The gRPC server with every service on it: the voted methods, health, reflection, fault admin. */
+/**
+ * The compute port: the voted methods, health and reflection. The admin services are never
+ * served nor described here (admin-edge.ts).
+ */
 export interface GrpcEdge {
   listen(): Promise<string>;
+  /** The services of the voted methods, as reflection lists them. */
+  readonly services: readonly string[];
   setHealth(name: string, status: ServingStatus): void;
   /** GOAWAY to every connection; resolves once their calls have ended and they closed. */
   drain(): Promise<void>;
@@ -83,31 +83,12 @@ export function createGrpcEdge(options: GrpcEdgeOptions): GrpcEdge {
   });
   for (const { definition, implementation } of services.values()) server.addService(definition as never, implementation as never);
   const health = addHealth(server, options.healthNames);
-  const { faultInjection } = options;
-  // Never advertised, nor even served, unless enabled.
-  if (faultInjection !== undefined) {
-    addFaultInjectionService(server, faultInjection, logger);
-    logger.warn({ tokenRequired: faultInjection.token !== undefined }, 'fault injection is enabled');
-  }
-  const { operator } = options;
-  if (operator !== undefined) {
-    addOperatorService(server, operator, logger);
-    logger.warn({ tokenRequired: operator.token !== undefined }, 'the operator service is enabled');
-  }
-  const admin = [
-    { name: FAULT_INJECTION_SERVICE, served: faultInjection !== undefined },
-    { name: OPERATOR_SERVICE, served: operator !== undefined },
-  ];
-  addStandardReflection(
-    server,
-    [...services.keys(), ...admin.filter(service => service.served).map(service => service.name)],
-    admin.filter(service => !service.served).map(service => service.name),
-    options.descriptorSets,
-  );
+  addStandardReflection(server, [...services.keys()], [FAULT_INJECTION_SERVICE, OPERATOR_SERVICE], options.descriptorSets);
 
   let closed: Promise<void> | undefined;
   return {
     listen: () => bindServer(server, config.listen.host, config.listen.port),
+    services: [...services.keys()],
     setHealth: (name, status) => health.set(name, status),
     drain() {
       closed ??= new Promise<void>(resolve => server.tryShutdown(() => resolve()));

@@ -1,5 +1,6 @@
 /** The gRPC edge: the server and every service on it, and the codec remote versions are called with. */
 export { createGrpcEdge, type GrpcEdge, type GrpcEdgeOptions } from './grpc-edge.js';
+export { createAdminEdge, type AdminEdge, type AdminEdgeOptions } from './admin-edge.js';
 export { createRemoteCodec } from './remote-codec.js';
 export { bindServer, createGrpcServer } from './create-grpc-server.js';
 export { OUTCOME_TRAILER, REPORT_TRAILER } from './vote-report.js';

@@ -38,7 +38,8 @@ export async function runHungSection(context: BenchContext): Promise<SectionRepo
     const reason = whyNotStarted(error);
     return { lines: [title, `   not measured: the gateway did not start: ${reason}`], judged: [], warnings: [], unmeasured: [`hung: ${reason}`] };
   }
-  const admin = createFaultAdmin(nvote.address, token);
+  // The gateway opens its admin listener because fault injection is on.
+  const admin = createFaultAdmin(nvote.gateway.admin ?? nvote.address, token);
   const rounds: Record<Condition, LoadResult[]> = { 'fault-free': [], hung: [] };
   let activations = 0;
   let faultId: string | undefined;
