@@ -5,7 +5,7 @@ import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
 import { createAdminEdge, createGrpcEdge, createRemoteCodec, type AdminEdge, type GrpcEdge } from './grpc/index.js';
 import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type SelfTestReading, type HealthMonitor, type MonitoredMethod } from './health/index.js';
-import { createMetrics, createQuarantineMetrics, createRetryMetrics, createSelfTestMetrics, createWeightMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
+import { createHealthMetrics, createMetrics, createQuarantineMetrics, createRetryMetrics, createSelfTestMetrics, createWeightMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createCoFailureMetrics, createDisagreementJournal, type DisagreementJournal } from './journal/index.js';
 import { createDisagreementLog } from './observers/index.js';
 import { createVotePipeline, type ContainedStage, type VoteEvent, type VoteObserver, type VotePipeline } from './pipeline/index.js';
@@ -206,6 +206,7 @@ export function createApp(options: AppOptions): App {
     const run = selfTestRuns.get(settings.method.name);
     return run === undefined ? {} : { probe: async () => evidenceOfReadings(await run()) };
   };
+  const healthMetrics = createHealthMetrics(metrics.registry);
   const health: HealthMonitor = createHealthMonitor({
     methods: config.methods.map((settings): MonitoredMethod => ({
       name: settings.method.name,
@@ -219,10 +220,12 @@ export function createApp(options: AppOptions): App {
     selfTestIntervalMs: config.health.selfTestIntervalMs,
     onChange: (name, status) => {
       logger.info({ name, status }, 'health changed');
+      healthMetrics.serving(name, status === 'SERVING');
       setHealth(name, status);
     },
     onProbeError: (method, error) => logger.error({ err: error, method }, 'health probe failed'),
   });
+  for (const name of health.names) healthMetrics.serving(name, false);
 
   const admission = createAdmissionPlugin({
     admission: createAdmission(

@@ -6,3 +6,4 @@ export { createSelfTestMetrics, type SelfTestMetrics } from './self-test-metrics
 export { createWeightMetrics } from './weight-metrics.js';
 export { createVoteMetricsObserver } from './vote-metrics-observer.js';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';
+export { createHealthMetrics, type HealthMetrics } from './health-metrics.js';
