@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { dashboardQueries } from '../../tools/dashboard/nvote-dashboard.js';
 import { adminOf, faultMetadata, FaultKind, plantFault } from '../helpers/fault-admin.js';
 import { call, startGateway, type Gateway } from '../helpers/start-gateway.js';
 
@@ -42,7 +43,7 @@ interface QueryResult {
   readonly value: [number, string];
 }
 
-describe('a real Prometheus scraping a real gateway with those rules', () => {
+describe('a real Prometheus scraping a real gateway with those rules and the dashboard', () => {
   const directory = mkdtempSync(join(tmpdir(), 'nvote-prometheus-'));
   let prometheus: ChildProcess | undefined;
   let gateway: Gateway | undefined;
@@ -56,7 +57,7 @@ describe('a real Prometheus scraping a real gateway with those rules', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it('records every rule, and fires the alerts of a planted fault', { timeout: 120_000 }, async () => {
+  it('records every rule, answers every dashboard query, and fires the alerts of a planted fault', { timeout: 120_000 }, async () => {
     gateway = await startGateway({ config: { faultInjection: { enabled: true }, health: { selfTestIntervalMs: 1_000 } } });
     const metricsTarget = new URL(gateway.metricsUrl).host;
     // The rules as shipped, with every `for:` shortened to 0s: Prometheus evaluates the same
@@ -90,6 +91,14 @@ describe('a real Prometheus scraping a real gateway with those rules', () => {
     // wrong answer in sort-heap, which quarantine takes out of the vote.
     const sort = (metadata = faultMetadata()) => call(gateway!.client.sort.bind(gateway!.client), { values: [5n, 3n, 9n, 1n] }, { metadata, deadlineMs: 10_000 });
     for (let i = 0; i < 10; i++) await sort(faultMetadata(i % 2 === 0 ? 'crash sort-radix' : 'wrong_value sort-merge'));
+    // Two of four failing: the vote would fail, so time redundancy re-runs them (nvote_retries_total).
+    await sort(faultMetadata('exception sort-radix', 'exception sort-merge'));
+    // A scrape before the fault: a rate sees increases between samples, so the disagreements must
+    // come after Prometheus has seen sort-heap's (zeroed) disagree counter.
+    await vi.waitFor(async () => expect(await query('nvote_version_results_total{version="sort-heap",verdict="disagree"} == 0')).toHaveLength(1), {
+      timeout: 30_000,
+      interval: 200,
+    });
     await plantFault(adminOf(gateway), { kind: FaultKind.FAULT_KIND_WRONG_VALUE, versions: ['sort-heap'] });
     await vi.waitFor(
       async () => {
@@ -105,6 +114,14 @@ describe('a real Prometheus scraping a real gateway with those rules', () => {
         for (const record of ['nvote:votes:rate5m', 'nvote:vote_failures:ratio_rate5m', 'nvote:version_disagreement:ratio_rate5m', 'nvote:worker_restarts:rate5m']) {
           expect((await query(record)).length, record).toBeGreaterThan(0);
         }
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+    // Every query of the Grafana dashboard returns series from this gateway, as Grafana would send
+    // it (its $__rate_interval is at least four scrape intervals).
+    await vi.waitFor(
+      async () => {
+        for (const expr of dashboardQueries('1m')) expect((await query(expr)).length, expr).toBeGreaterThan(0);
       },
       { timeout: 30_000, interval: 500 },
     );
