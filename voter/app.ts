@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { cachedMachineBacklog, createAdmission, createAdmissionPlugin, createConcurrencyLimit, createEventLoopLag, type MethodLoad } from './admission/index.js';
 import type { Config, MethodSettings, VersionSource } from './config.js';
 import { createFaultInjectionPlugin, type FaultInjectionPlugin } from './faults/index.js';
-import { createAdminEdge, createGrpcEdge, createRemoteCodec, type AdminEdge, type GrpcEdge } from './grpc/index.js';
+import { createAdminEdge, createGrpcEdge, createRemoteCodec, createTlsCredentials, type AdminEdge, type GrpcEdge, type TlsCredentials, type TlsLoad } from './grpc/index.js';
 import { createHealthMonitor, createKnownAnswerProbes, createSelfTestHistory, type Evidence, type SelfTestReading, type HealthMonitor, type MonitoredMethod } from './health/index.js';
 import { createHealthMetrics, createMetrics, createQuarantineMetrics, createRetryMetrics, createSelfTestMetrics, createWeightMetrics, createVoteMetricsObserver, startMetricsServer, type MetricsServer, type PoolGaugeSource } from './metrics/index.js';
 import { createCoFailureMetrics, createDisagreementJournal, type DisagreementJournal } from './journal/index.js';
@@ -53,6 +53,11 @@ export interface App {
   readonly registry: Registry;
   /** The health monitor's current status of a health name (`""`, a service, `service/Method`). */
   healthStatus(name: string): string;
+  /**
+   * Reads the TLS files again (SIGHUP): new connections get the new certificate; on any problem
+   * the one in use stays. Undefined when TLS is not configured.
+   */
+  reloadTls(): TlsLoad | undefined;
 }
 
 /**
@@ -87,6 +92,7 @@ export function createApp(options: AppOptions): App {
   let stopping: Promise<void> | undefined;
   let edge: GrpcEdge | undefined;
   let adminEdge: AdminEdge | undefined;
+  let tls: TlsCredentials | undefined;
   let metricsServer: MetricsServer | undefined;
 
   const runnersByMethod = new Map<string, readonly VersionRunner[]>();
@@ -324,13 +330,23 @@ export function createApp(options: AppOptions): App {
   return {
     registry: metrics.registry,
     healthStatus: name => health.status(name),
+    reloadTls() {
+      const loaded = tls?.reload();
+      if (loaded?.ok === true) logger.info({ certificateValidTo: loaded.notAfter }, 'TLS certificate reloaded');
+      else if (loaded !== undefined) logger.error({ problems: loaded.problems }, 'TLS reload refused; the certificate in use stays');
+      return loaded;
+    },
 
     async start() {
       // Before any call: a version quarantined when the gateway stopped sits out the first call too.
       await faultState?.restore();
       faultState?.start();
+      // Before binding anything: unusable TLS files stop the start, with every problem listed.
+      if (config.tls !== undefined) tls = createTlsCredentials(config.tls);
+      const credentials = tls === undefined ? {} : { credentials: tls.credentials };
       edge = createGrpcEdge({
         config,
+        ...credentials,
         pipelineOf: method => pipelines.get(method),
         screen: (method, budgetMs) => admission.screen(method, budgetMs),
         healthNames: health.names,
@@ -346,6 +362,7 @@ export function createApp(options: AppOptions): App {
           ...(faults === undefined ? {} : { faultInjection: faults }),
           ...(operator === undefined ? {} : { operator }),
           computeServices: edge.services,
+          ...credentials,
           descriptorSets: options.descriptorSets ?? [],
           logger,
         });

@@ -123,6 +123,15 @@ const fileSchema = z.strictObject({
   quarantine: quarantineSchema.optional(),
   retry: retrySchema.optional(),
   weightWindowSize: positiveInt.max(100_000).optional(),
+  // TLS for the gRPC listeners (compute and admin): PEM files, read at start and again on SIGHUP.
+  tls: z
+    .strictObject({
+      certFile: z.string().min(1),
+      keyFile: z.string().min(1),
+      // Set: mutual TLS, every client must present a certificate this CA signed.
+      clientCaFile: z.string().min(1).optional(),
+    })
+    .optional(),
   stateFile: z.string().min(1).optional(),
   checkpointIntervalMs: positiveInt.min(100).optional(),
   defaultTimeoutMs: positiveInt.optional(),
@@ -215,6 +224,12 @@ export interface RetrySettings {
   readonly minRemainingMs: number;
 }
 
+export interface TlsSettings {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly clientCaFile?: string | undefined;
+}
+
 export interface Config {
   readonly listen: HostPort;
   readonly metricsListen: HostPort;
@@ -234,6 +249,8 @@ export interface Config {
   readonly weightWindowSize: number;
   /** Off (undefined) unless configured. */
   readonly stateFile: string | undefined;
+  /** Off (undefined) unless configured: the gRPC listeners are then plaintext. */
+  readonly tls: TlsSettings | undefined;
   readonly checkpointIntervalMs: number;
   readonly maxTimeoutMs: number;
   readonly deadlineMarginMs: number;
@@ -332,6 +349,7 @@ export function resolveConfig(input: unknown, methods: readonly AnyVotedMethod[]
     retry: { attempts: file.retry?.attempts ?? DEFAULTS.retryAttempts, minRemainingMs: file.retry?.minRemainingMs ?? DEFAULTS.retryMinRemainingMs },
     weightWindowSize: file.weightWindowSize ?? DEFAULTS.weightWindowSize,
     stateFile: file.stateFile,
+    tls: file.tls,
     checkpointIntervalMs: file.checkpointIntervalMs ?? DEFAULTS.checkpointIntervalMs,
     maxTimeoutMs,
     deadlineMarginMs: file.deadlineMarginMs ?? DEFAULTS.deadlineMarginMs,

@@ -38,6 +38,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       maxMessageBytes: config.maxMessageBytes,
     },
     health: config.health,
+    tls: config.tls === undefined ? 'off' : { mutual: config.tls.clientCaFile !== undefined, certFile: config.tls.certFile },
     // Fault management: what is on, and where it writes (never the operator token).
     quarantine: config.quarantine,
     retry: config.retry.attempts > 0 ? config.retry : 'off',

@@ -96,6 +96,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Certificate rotation without a restart: new connections get the files' new contents.
+  process.on('SIGHUP', () => void app.reloadTls());
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   try {

@@ -1,4 +1,4 @@
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { HostPort } from '../config.js';
 import type { FaultInjection } from '../faults/index.js';
@@ -17,6 +17,8 @@ export interface AdminEdgeOptions {
   readonly computeServices: readonly string[];
   readonly descriptorSets: readonly Buffer[];
   readonly logger: Logger;
+  /** The compute port's TLS when configured: the admin listener is never weaker. */
+  readonly credentials?: ServerCredentials;
 }
 
 /** The admin listener: the services that change what the gateway answers, apart from the compute port. */
@@ -55,7 +57,7 @@ export function createAdminEdge(options: AdminEdgeOptions): AdminEdge {
   let closed: Promise<void> | undefined;
   return {
     async listen() {
-      const address = await bindServer(server, options.listen.host, options.listen.port);
+      const address = await bindServer(server, options.listen.host, options.listen.port, options.credentials);
       logger.warn({ admin: address, services: served }, 'the admin listener is enabled');
       return address;
     },

@@ -33,11 +33,11 @@ export function createGrpcServer(limits: GrpcServerLimits): Server {
   return server;
 }
 
-/** Binds `host:port` (port 0 picks one) and returns the bound `host:port`. */
-export function bindServer(server: Server, host: string, port: number): Promise<string> {
+/** Binds `host:port` (port 0 picks one) with the given credentials (plaintext unless given) and returns the bound `host:port`. */
+export function bindServer(server: Server, host: string, port: number, credentials: ServerCredentials = ServerCredentials.createInsecure()): Promise<string> {
   const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
-    server.bindAsync(target, ServerCredentials.createInsecure(), (error, bound) => {
+    server.bindAsync(target, credentials, (error, bound) => {
       if (error) reject(error);
       else resolve(host.includes(':') ? `[${host}]:${bound}` : `${host}:${bound}`);
     });

@@ -1,4 +1,4 @@
-import type { Server, StatusObject } from '@grpc/grpc-js';
+import type { Server, ServerCredentials, StatusObject } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { NvoteError } from '../errors.js';
@@ -25,6 +25,8 @@ export interface GrpcEdgeOptions {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly descriptorSets: readonly Buffer[];
+  /** TLS (tls-credentials.ts) when configured; plaintext otherwise. */
+  readonly credentials?: ServerCredentials;
 }
 
 /**
@@ -87,7 +89,7 @@ export function createGrpcEdge(options: GrpcEdgeOptions): GrpcEdge {
 
   let closed: Promise<void> | undefined;
   return {
-    listen: () => bindServer(server, config.listen.host, config.listen.port),
+    listen: () => bindServer(server, config.listen.host, config.listen.port, options.credentials),
     services: [...services.keys()],
     setHealth: (name, status) => health.set(name, status),
     drain() {

@@ -6,3 +6,4 @@ export { bindServer, createGrpcServer } from './create-grpc-server.js';
 export { OUTCOME_TRAILER, REPORT_TRAILER } from './vote-report.js';
 export { ERROR_DOMAIN, STATUS_BY_CODE, toServiceError } from './status.js';
 export { OPERATOR_SERVICE, type OperatorControl, type StandingView } from './operator-service.js';
+export { createTlsCredentials, loadTlsMaterial, type TlsCredentials, type TlsLoad } from './tls-credentials.js';
