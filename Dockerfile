@@ -1,8 +1,9 @@
 # nvote gateway image. Build: docker build -t nvote .
-# Base images track the Node 20 major (the version package.json's engines and @types/node target)
-# on Debian bookworm, so both stages share one libc and one Node ABI.
+# Base images are Node 24, the current LTS line (Node 20 reached its end of life on 2026-04-30;
+# package.json's engines allow 20.12+, 22 and 24, and CI runs on 20 and 24), on Debian bookworm,
+# so both stages share one libc and one Node ABI.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Dependencies first, so their layer is reused while only sources change. --ignore-scripts
 # because package.json's `prepare` runs the build, and the sources are not here yet; no
@@ -20,7 +21,7 @@ COPY client ./client
 RUN npm run build:gateway \
     && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # tini as PID 1 forwards SIGTERM to node, so the gateway drains in-flight calls on `docker stop`,
 # and reaps any zombie processes.
 RUN apt-get update \
